@@ -1,0 +1,96 @@
+"""The command line: `python build.py COMMAND`. Every command has --help.
+
+Exit codes: 0 success, 1 the content has problems (or the build failed),
+2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pipeline import REPO_ROOT, check
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _root(args) -> Path:
+    return Path(args.root).resolve() if args.root else REPO_ROOT
+
+
+def report(problems, style: str = "text") -> None:
+    for problem in problems:
+        print(problem.format(style))
+    if problems and style == "text":
+        files = len({p.path for p in problems})
+        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+
+
+def cmd_validate(args) -> int:
+    result = check(_root(args))
+    report(result.problems, args.format)
+    if result.ok and args.format == "text":
+        print(f"ok: {len(result.files)} records valid", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def cmd_schema(args) -> int:
+    from .schema import write_schemas
+
+    for path in write_schemas(Path(args.out) if args.out else REPO_ROOT / "schema"):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from .site import build_site
+
+    return build_site(_root(args), report=report, strict=True)
+
+
+def cmd_serve(args) -> int:
+    from .site import serve_site
+
+    return serve_site(_root(args), args.dev_addr, report=report)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python build.py",
+        description="Validate, build, serve and search the knowledge base of promising practices.",
+    )
+    parser.add_argument("--root", help="content root holding practices/, countries/, ... (default: this repository)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("validate", help="check every record and report all problems as path:line:col: message",
+                       description="Load every record keeping line numbers, validate it, check cross-references, "
+                       "ids and footnotes, and report all problems in one run. Exit 0 when clean, 1 on problems.")
+    p.add_argument("--format", choices=["text", "github"], default="text",
+                   help="text: path:line:col: message (default); github: GitHub Actions ::error annotations")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("build", help="validate, generate the pages and build the site into site/ (atomically)",
+                       description="Validate and link the records, generate the Markdown pages, run `mkdocs build "
+                       "--strict`, and swap the result into site/. A failed build leaves the previous site/ untouched.")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("serve", help="serve the site at http://127.0.0.1:8000 with live reload",
+                       description="Serve the site with live reload when a YAML record or a page in site_src/ changes.")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve at (default: %(default)s)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("schema", help="write the JSON Schemas of the record kinds into schema/",
+                       description="Generate one JSON Schema per record kind from the Pydantic models.")
+    p.add_argument("--out", help="folder to write to (default: schema/)")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help
+        return int(exc.code or 0)
+    return args.func(args)

@@ -1,0 +1,45 @@
+"""Runs the content stages in order: load -> validate -> link.
+
+Every stage collects problems instead of raising, so one run reports them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .link import KnowledgeBase, link
+from .load import discover, load_file
+from .models import RECORD_KINDS
+from .problems import Problem
+from .validate import ValidRecord, validate_file
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    kb: KnowledgeBase
+    problems: list[Problem]
+    files: list[Path]
+    records: list[ValidRecord]  # with their source maps, for line numbers
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check(root: Path = REPO_ROOT) -> Result:
+    """Load, validate and link every record under `root`."""
+    files = discover(root, RECORD_KINDS)
+    problems: list[Problem] = []
+    valid = []
+    for path in files:
+        loaded = load_file(path, path.relative_to(root).as_posix())
+        record, found = validate_file(loaded)
+        problems.extend(found)
+        if record is not None:
+            valid.append(record)
+    kb, link_problems = link(valid)
+    problems.extend(link_problems)
+    return Result(kb, sorted(set(problems)), files, valid)

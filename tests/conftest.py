@@ -1,0 +1,29 @@
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from knowledge_base.pipeline import check  # noqa: E402
+
+CONTENT_FOLDERS = ("practices", "countries", "introduction", "lessons")
+
+
+@pytest.fixture(scope="session")
+def real():
+    """The real knowledge base, loaded once."""
+    result = check(ROOT)
+    assert result.ok, "\n".join(p.format() for p in result.problems)
+    return result
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of the real records in a temporary content root, to break on purpose."""
+    for folder in CONTENT_FOLDERS:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, tmp_path / folder)
+    return tmp_path

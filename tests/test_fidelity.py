@@ -1,0 +1,61 @@
+"""Quotes and footnote texts are the compendium's own words; no returnee is identifiable."""
+
+import re
+
+import pytest
+
+from knowledge_base.fidelity import Compendium, canonical
+from knowledge_base.link import walk
+from knowledge_base.models import Footnote, Quote
+
+COMPENDIUM = Compendium()
+
+
+def _items(real, cls, field):
+    for vr in real.records:
+        for path, name, value, owner in walk(vr.record):
+            if isinstance(owner, cls) and name == field and value:
+                line, _ = vr.source_map.locate(path)
+                yield f"{vr.path}:{line}", value
+
+
+def test_every_quote_is_verbatim(real):
+    quotes = list(_items(real, Quote, "text"))
+    assert quotes, "the knowledge base has no quotes"
+    altered = [f"{where}: quote not found in the compendium: {text[:80]!r}" for where, text in quotes
+               if not COMPENDIUM.contains(text)]
+    assert not altered, "\n".join(altered) + "\nCopy the quote exactly; only mend words broken by the PDF."
+
+
+def test_every_footnote_text_is_verbatim(real):
+    texts = list(_items(real, Footnote, "text"))
+    altered = [f"{where}: footnote text not found in the compendium: {text[:80]!r}" for where, text in texts
+               if not COMPENDIUM.contains(text)]
+    assert not altered, "\n".join(altered) + "\nCopy the footnote text exactly as the compendium prints it."
+
+
+def test_every_footnote_number_of_the_compendium_is_recorded(real):
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", COMPENDIUM.text)}
+    missing = sorted(used - set(real.kb.footnotes))
+    assert not missing, f"footnotes used by the compendium but not recorded: {missing}"
+
+
+def test_omitted_footnotes_say_so(real):
+    defined = {int(n) for n in re.findall(r"(?m)^\s*\[(\d+)\]", COMPENDIUM.text)}
+    for number, footnote in real.kb.footnotes.items():
+        if number not in defined:
+            assert footnote.text is None and footnote.note, (
+                f"footnote {number}: the compendium's text omits it; record text: null and a note saying so")
+
+
+def test_altered_quote_is_caught():
+    original = "Biographical work is one of the central counselling blocks."
+    assert COMPENDIUM.contains(original)
+    assert not COMPENDIUM.contains(original.replace("central", "main"))
+    assert COMPENDIUM.contains("Biographical work is one of the cen-\ntral counselling blocks.")
+
+
+def test_canonical_forgives_only_pdf_artefacts():
+    assert canonical("“multi-\nstakeholders”") == canonical('"multistakeholders"')
+    assert canonical("word[45]") == canonical("word")
+    assert canonical("a b") != canonical("a c")
