@@ -52,6 +52,23 @@ class KnowledgeBase:
     def country(self, cid: str) -> Country:
         return next(c for c in self.countries if c.id == cid)
 
+    def title_of(self, record: Record) -> str:
+        return getattr(record, "name", None) or getattr(record, "title", None) or record.id
+
+    def country_id_of(self, record: Record) -> str:
+        return record.id if isinstance(record, Country) else ""
+
+    def speakers(self) -> list[str]:
+        return sorted({q.speaker or q.organization for _, q in self.all_quotes() if q.speaker or q.organization})
+
+    def countries_for_practice(self, pid: str) -> list[Country]:
+        seen = {c.id for c, _ in self.examples_by_practice.get(pid, [])}
+        return [c for c in self.countries if c.id in seen]
+
+    def cited_on(self, record: Record) -> list[int]:
+        """Footnote numbers cited anywhere on a record's page, in order."""
+        return sorted({n for _, name, value, _ in walk(record) if name == "cites" for n in value})
+
     def all_quotes(self) -> list[tuple[Record, Quote]]:
         owners: list = [*self.practices, *self.countries, *([self.introduction] if self.introduction else [])]
         return [(owner, q) for owner in owners for q in owner.quotes]

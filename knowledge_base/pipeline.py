@@ -43,3 +43,19 @@ def check(root: Path = REPO_ROOT) -> Result:
     kb, link_problems = link(valid)
     problems.extend(link_problems)
     return Result(kb, sorted(set(problems)), files, valid)
+
+
+_cache: dict[Path, tuple[tuple, Result]] = {}
+
+
+def check_cached(root: Path = REPO_ROOT) -> Result:
+    """`check`, reused while no record file changed (a build runs it twice)."""
+    root = root.resolve()
+    files = discover(root, RECORD_KINDS)
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    cached = _cache.get(root)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    result = check(root)
+    _cache[root] = (stamp, result)
+    return result

@@ -1,0 +1,86 @@
+"""MkDocs hook: generate the record pages on every build, `serve` included.
+
+Registered in mkdocs.yml (`hooks:`), so `mkdocs build`, `python build.py build`
+and live-reloading `python build.py serve` all run the same pipeline:
+validate -> link -> render into .generated/docs/, then hand the pages to MkDocs
+next to the hand-written ones of site_src/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+# MkDocs loads hooks by file path, not as part of a package: import absolutely.
+from knowledge_base.models import RECORD_KINDS
+from knowledge_base.pipeline import REPO_ROOT
+from knowledge_base.pipeline import check_cached as check
+from knowledge_base.render import render_pages, write_pages
+
+log = logging.getLogger("mkdocs.hooks.knowledge_base")
+GENERATED = ".generated/docs"
+SNIPPETS = "_snippets"
+_state: dict[str, object] = {}
+
+
+def content_root() -> Path:
+    return Path(os.environ.get("KB_CONTENT_ROOT", REPO_ROOT)).resolve()
+
+
+def on_config(config):
+    root = content_root()
+    result = check(root)
+    if result.problems:
+        raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
+    out = root / GENERATED
+    pages = render_pages(result.kb)
+    write_pages(pages, out)
+    _state.update(kb=result.kb, out=out, pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")))
+
+    snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
+    snippets["base_path"] = [str(out / SNIPPETS), str(Path(config.docs_dir))]
+    config.nav = _expand_nav(config.nav, result.kb)
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    out: Path = _state["out"]  # type: ignore[assignment]
+    for rel in _state["pages"]:  # type: ignore[union-attr]
+        existing = files.get_file_from_path(rel)
+        if existing is not None:
+            raise PluginError(f"site_src/{rel} clashes with a generated page; rename it")
+        files.append(File(rel, str(out), config.site_dir, config.use_directory_urls))
+    return files
+
+
+def on_serve(server, config, builder):
+    root = content_root()
+    for folder in RECORD_KINDS:
+        if (root / folder).is_dir():
+            server.watch(str(root / folder))
+    return server
+
+
+def _expand_nav(nav, kb):
+    """Give the 'Key practices' and 'Countries' sections one entry per record."""
+    children = {
+        "practices/index.md": [{f"{p.number}. {_short(p.title)}": f"practices/{p.id}.md"} for p in kb.practices],
+        "countries/index.md": [{c.name: f"countries/{c.id}.md"} for c in kb.countries],
+    }
+    expanded = []
+    for item in nav or []:
+        if isinstance(item, dict):
+            (title, target), = item.items()
+            if isinstance(target, str) and target in children:
+                item = {title: [target, *children[target]]}
+        expanded.append(item)
+    return expanded
+
+
+def _short(title: str, words: int = 6) -> str:
+    parts = title.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

@@ -1,0 +1,128 @@
+"""Stage 4, render: turn the linked knowledge base into Markdown pages.
+
+Small render functions feed Jinja templates (knowledge_base/templates/). Every
+value a template prints is escaped for both HTML and Markdown unless it is
+marked safe, so record text can never inject markup, links or script.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from .link import KnowledgeBase, page_of
+
+# Characters Python-Markdown gives a meaning to; a backslash makes them literal.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_SAFE_ANCHOR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def md_text(value: object) -> Markup:
+    """Escape text for HTML, then for Markdown; one line, so no block syntax can start."""
+    if isinstance(value, Markup):
+        return value
+    text = _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    # HTML-escape after Markdown-escaping so entities are not themselves escaped.
+    return Markup(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def _finalize(value: object) -> object:
+    return "" if value is None else md_text(value)
+
+
+def paragraphs(value: str) -> Markup:
+    """Blank-line separated paragraphs, each escaped and joined onto one line."""
+    parts = [p for p in re.split(r"\n\s*\n", value or "") if p.strip()]
+    return Markup("\n\n").join(md_text(p) for p in parts)
+
+
+def anchor(value: str) -> Markup:
+    """An HTML id for a heading; ids are validated slugs, checked again here."""
+    if not _SAFE_ANCHOR.fullmatch(str(value)):
+        raise ValueError(f"unsafe anchor {value!r}")
+    return Markup(value)
+
+
+def relative(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
+    """A link from one Markdown page to another (MkDocs checks it in strict mode)."""
+    path = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    if anchor_id:
+        path += "#" + anchor(anchor_id)
+    return Markup(escape(path))
+
+
+def groupby_practice(examples, kb: KnowledgeBase) -> list[SimpleNamespace]:
+    """Examples grouped under their first key practice, in practice order."""
+    groups: dict[str | None, list] = {}
+    for ex in examples:
+        groups.setdefault(ex.practices[0] if ex.practices else None, []).append(ex)
+    order = {p.id: p.number for p in kb.practices}
+    return [
+        SimpleNamespace(practice=kb.practice(pid) if pid else None, examples=items)
+        for pid, items in sorted(groups.items(), key=lambda kv: order.get(kv[0], 99))
+    ]
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("knowledge_base", "templates"),
+        autoescape=True,  # macros return Markup; _finalize escapes everything else
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["paragraphs"] = paragraphs
+    env.filters["text"] = md_text
+    env.filters["anchor"] = anchor
+    env.filters["groupby_practice"] = groupby_practice
+    env.globals["page_of"] = page_of
+    env.globals["relative"] = relative
+    return env
+
+
+def render_pages(kb: KnowledgeBase, env: Environment | None = None) -> dict[str, str]:
+    """Every generated page: {path relative to the docs root: Markdown}."""
+    env = env or make_environment()
+    pages: dict[str, str] = {}
+
+    def put(path: str, template: str, **context) -> None:
+        pages[path] = env.get_template(template).render(kb=kb, page=path, **context)
+
+    put("practices/index.md", "practices_index.md.j2")
+    for practice in kb.practices:
+        put(page_of(practice), "practice.md.j2", practice=practice)
+    put("countries/index.md", "countries_index.md.j2")
+    for country in kb.countries:
+        put(page_of(country), "country.md.j2", country=country)
+    if kb.introduction:
+        put("introduction.md", "introduction.md.j2", intro=kb.introduction)
+    put("lessons.md", "lessons.md.j2")
+    put("quotes.md", "quotes.md.j2")
+    put("sources.md", "sources.md.j2")
+    # Lists included into hand-written pages (site_src/) with pymdownx.snippets.
+    put("_snippets/practice-list.md", "snippet_practice_list.md.j2")
+    put("_snippets/country-list.md", "snippet_country_list.md.j2")
+    return pages
+
+
+def write_pages(pages: dict[str, str], out: Path) -> list[str]:
+    """Write pages that changed (so live reload and mtimes stay quiet); drop stale ones."""
+    changed = []
+    for rel, text in pages.items():
+        target = out / rel
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            changed.append(rel)
+    if out.exists():
+        for existing in out.rglob("*.md"):
+            if existing.relative_to(out).as_posix() not in pages:
+                existing.unlink()
+    return changed

@@ -1,0 +1,98 @@
+"""Build and serve the MkDocs site.
+
+Builds are atomic: MkDocs writes into a fresh folder beside site/, and only a
+build that fully succeeded is swapped in. A failed build leaves site/ as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from .pipeline import REPO_ROOT, check_cached as check
+
+MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
+
+
+def _quiet_mkdocs_logging() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_kb", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._kb = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def run_mkdocs_build(root: Path, site_dir: Path, strict: bool = True) -> None:
+    """`mkdocs build` on the generated pages; raises on failure."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.environ["KB_CONTENT_ROOT"] = str(root)
+    _quiet_mkdocs_logging()
+    config = load_config(config_file=str(MKDOCS_YML), site_dir=str(site_dir), strict=strict)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def build_site(root: Path, report, strict: bool = True) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    result = check(root)
+    if result.problems:
+        report(result.problems)
+        print("build stopped: fix the problems above; site/ was left untouched", file=sys.stderr)
+        return 1
+
+    final = root / "site"
+    staging = root / f"site.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        run_mkdocs_build(root, staging, strict=strict)
+    except (MkDocsException, OSError, ValueError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"build failed: {exc}", file=sys.stderr)
+        print("site/ was left untouched", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    old = root / f"site.old-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    pages = sum(1 for _ in final.rglob("index.html"))
+    print(f"built {pages} pages into {final.relative_to(root) if final.is_relative_to(root) else final}", file=sys.stderr)
+    return 0
+
+
+def serve_site(root: Path, dev_addr: str, report) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    result = check(root)
+    if result.problems:
+        report(result.problems)
+        return 1
+    os.environ["KB_CONTENT_ROOT"] = str(root)
+    _quiet_mkdocs_logging()
+    logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    try:
+        serve(config_file=str(MKDOCS_YML), dev_addr=dev_addr, livereload=True)
+    except MkDocsException as exc:
+        print(f"serve failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
+    return 0
