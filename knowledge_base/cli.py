@@ -55,6 +55,56 @@ def cmd_serve(args) -> int:
     return serve_site(_root(args), args.dev_addr, report=report)
 
 
+def _checked_index(args):
+    """The index of a valid knowledge base, (re)built if the records changed; None if invalid."""
+    from .index import ensure_index
+
+    result = check(_root(args))
+    if not result.ok:
+        report(result.problems)
+        return None, False
+    return ensure_index(result.kb, result.files, _root(args))
+
+
+def cmd_index(args) -> int:
+    folder, rebuilt = _checked_index(args)
+    if folder is None:
+        return EXIT_PROBLEMS
+    print(f"index {'rebuilt' if rebuilt else 'up to date'}: {folder}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_search(args) -> int:
+    import json
+
+    from .search import QueryError, search
+
+    if args.limit < 1:
+        print("error: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    folder, _ = _checked_index(args)
+    if folder is None:
+        return EXIT_PROBLEMS
+    try:
+        result = search(folder, args.query, kind=args.kind, country=args.country, practice=args.practice,
+                        limit=args.limit, html_snippets=args.json)
+    except QueryError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{result.total} result(s) for {result.query!r}")
+    if result.suggestion:
+        print(f"did you mean: {result.suggestion}")
+    for rank, hit in enumerate(result.hits, start=1):
+        where = f" [{', '.join(hit.country)}]" if hit.country else ""
+        print(f"\n{rank}. {hit.kind}: {hit.title}{where}")
+        print(f"   {hit.snippet}")
+        print(f"   {hit.url}")
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -79,6 +129,24 @@ def make_parser() -> argparse.ArgumentParser:
                        description="Serve the site with live reload when a YAML record or a page in site_src/ changes.")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve at (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("index", help="build the Whoosh search index (only if the records changed)",
+                       description="Build the Whoosh index of practices, countries, examples, facts, quotes, "
+                       "footnotes, organizations and lessons into .generated/index/, only if the records changed.")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="search the knowledge base (words, \"phrases\", field:value, AND/OR/NOT, wildcards)",
+                       description="Search with stemmed words, \"exact phrases\", field:value (speaker:, org:, "
+                       "country:, kind:, practice:, title:, text:, footnote:), AND / OR / NOT and wildcards (rehab*). "
+                       "Exit 0 (even with no hits), 2 for a malformed query.")
+    p.add_argument("query", help='the query, e.g. \'speaker:koller "pre-trial detention"\'')
+    p.add_argument("--kind", choices=["practice", "country", "example", "fact", "quote", "footnote", "organization", "lesson"],
+                   help="only results of this kind")
+    p.add_argument("--country", help="only results about this country id, e.g. kazakhstan")
+    p.add_argument("--practice", help="only results linked to this key practice id, e.g. family-ties")
+    p.add_argument("--limit", type=int, default=10, help="at most N hits (default: %(default)s)")
+    p.add_argument("--json", action="store_true", help="print one JSON object (shape documented in the README)")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the record kinds into schema/",
                        description="Generate one JSON Schema per record kind from the Pydantic models.")

@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
+from knowledge_base.index import ensure_index, related_quotes
 from knowledge_base.models import RECORD_KINDS
 from knowledge_base.pipeline import REPO_ROOT
 from knowledge_base.pipeline import check_cached as check
@@ -37,7 +38,8 @@ def on_config(config):
     if result.problems:
         raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
     out = root / GENERATED
-    pages = render_pages(result.kb)
+    folder, _ = ensure_index(result.kb, result.files, root)
+    pages = render_pages(result.kb, related=related_quotes(folder, result.kb))
     write_pages(pages, out)
     _state.update(kb=result.kb, out=out, pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")))
 

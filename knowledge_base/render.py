@@ -87,13 +87,17 @@ def make_environment() -> Environment:
     return env
 
 
-def render_pages(kb: KnowledgeBase, env: Environment | None = None) -> dict[str, str]:
-    """Every generated page: {path relative to the docs root: Markdown}."""
+def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None) -> dict[str, str]:
+    """Every generated page: {path relative to the docs root: Markdown}.
+
+    `related` maps a practice or country id to related quotes chosen by the index.
+    """
     env = env or make_environment()
     pages: dict[str, str] = {}
+    related = related or {}
 
     def put(path: str, template: str, **context) -> None:
-        pages[path] = env.get_template(template).render(kb=kb, page=path, **context)
+        pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, **context)
 
     put("practices/index.md", "practices_index.md.j2")
     for practice in kb.practices:

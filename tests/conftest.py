@@ -27,3 +27,17 @@ def content_copy(tmp_path):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, tmp_path / folder)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The real knowledge base built once with `python build.py build` into a temporary root."""
+    from helpers import run_cli
+
+    root = tmp_path_factory.mktemp("kb")
+    for folder in CONTENT_FOLDERS:
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, root / folder)
+    proc = run_cli("build", root=root)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root / "site"

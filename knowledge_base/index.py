@@ -1,0 +1,173 @@
+"""Stage 5, index: a Whoosh index of every practice, country, example, fact,
+quote, footnote, organization and lesson, for precise search.
+
+The index lives in .generated/index/ and is rebuilt only when the records
+changed (a fingerprint of their bytes is stored beside it). English text is
+stemmed; ids, kinds, countries and practices are exact keywords.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang.porter2 import stem as english_stem
+from whoosh.query import And, Term
+
+from .link import KnowledgeBase, page_of
+from .models import Country, Practice
+
+INDEX_DIR = ".generated/index"
+FINGERPRINT = "fingerprint.txt"
+WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
+INDEX_VERSION = "2"  # bump when the schema or the documents change shape
+
+SCHEMA = Schema(
+    kind=ID(stored=True),
+    id=ID(stored=True, unique=True),
+    # Porter2 (Snowball English) stems "repatriating" and "repatriation" alike; Porter 1 does not.
+    title=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), field_boost=2.0),
+    text=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem)),
+    speaker=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None)),
+    org=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None)),
+    country=KEYWORD(stored=True, commas=True, lowercase=True),
+    practice=KEYWORD(stored=True, commas=True, lowercase=True),
+    footnote=NUMERIC(int, stored=True),
+    url=STORED(),
+)
+SEARCH_FIELDS = ["title", "text", "speaker", "org"]
+
+
+@dataclass
+class Doc:
+    kind: str
+    id: str
+    title: str
+    text: str
+    url: str
+    speaker: str = ""
+    org: str = ""
+    country: tuple[str, ...] = ()
+    practice: tuple[str, ...] = ()
+    footnote: int | None = None
+
+    def fields(self) -> dict:
+        fields = {
+            "kind": self.kind, "id": self.id, "title": self.title, "text": self.text, "url": self.url,
+            "speaker": self.speaker, "org": self.org,
+            "country": ",".join(self.country), "practice": ",".join(self.practice),
+        }
+        if self.footnote is not None:
+            fields["footnote"] = self.footnote
+        return fields
+
+
+def site_url(page: str, anchor: str = "") -> str:
+    """The site URL of a Markdown page (MkDocs' directory URLs)."""
+    url = page.removesuffix(".md")
+    url = "" if url == "index" else url.removesuffix("/index") + "/"
+    return f"{url}#{anchor}" if anchor else url
+
+
+def documents(kb: KnowledgeBase) -> Iterator[Doc]:
+    for p in kb.practices:
+        countries = {c.id for c, _ in kb.examples_by_practice[p.id]} | {m.country for m in p.mentions}
+        body = [p.summary, *(d.text for d in p.description), *p.key_elements, *(m.text for m in p.mentions)]
+        yield Doc("practice", p.id, f"Key practice {p.number}: {p.title}", "\n".join(body),
+                  site_url(page_of(p)), country=tuple(sorted(countries)), practice=(p.id,))
+    for c in kb.countries:
+        body = [c.summary, *(x.text for x in c.context), *(x.text for x in c.approach),
+                *(f"{ch.title}. {ch.text}" for ch in c.challenges), *(f.label for f in c.figures),
+                *(op.summary for op in c.operations)]
+        yield Doc("country", c.id, c.name, "\n".join(body), site_url(page_of(c)), country=(c.id,),
+                  practice=tuple(sorted({pid for ex in c.examples for pid in ex.practices})))
+        for ex in c.examples:
+            yield Doc("example", ex.id, ex.title, ex.summary, site_url(page_of(c), ex.id),
+                      country=(c.id,), practice=tuple(ex.practices))
+        for fact in c.facts:
+            yield Doc("fact", fact.id, fact.title, fact.summary, site_url(page_of(c), fact.id),
+                      country=(c.id,), practice=tuple(fact.practices))
+        for i, org in enumerate(c.organizations):
+            name = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
+            yield Doc("organization", f"{c.id}-organization-{i + 1}", name, org.role,
+                      site_url(page_of(c), "organizations"), org=name, country=(c.id,), practice=tuple(org.practices))
+    for owner, q in kb.all_quotes():
+        who = q.speaker or q.organization or "Unattributed"
+        yield Doc("quote", q.id, f"{who}: {' '.join(q.text.split()[:8])}…", q.text, site_url(page_of(owner), q.id),
+                  speaker=q.speaker or "", org=q.organization or "",
+                  country=(owner.id,) if isinstance(owner, Country) else (), practice=tuple(q.practices))
+    for n, fn in sorted(kb.footnotes.items()):
+        pages = kb.citations.get(n, [])
+        countries = sorted({c.page.split("/")[1].removesuffix(".md") for c in pages if c.page.startswith("countries/")})
+        practices = sorted({c.page.split("/")[1].removesuffix(".md") for c in pages if c.page.startswith("practices/")})
+        yield Doc("footnote", f"footnote-{n}", f"Footnote {n}", fn.text or (fn.note or ""), site_url("sources.md", f"fn-{n}"),
+                  country=tuple(countries), practice=tuple(practices), footnote=n)
+    for lesson in kb.lessons:
+        yield Doc("lesson", lesson.id, f"Lesson {lesson.number}: {lesson.title}", lesson.text,
+                  site_url("lessons.md", f"lesson-{lesson.id}"), country=tuple(lesson.countries),
+                  practice=tuple(lesson.practices))
+
+
+def fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for path in sorted(files):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_index(kb: KnowledgeBase, files: list[Path], root: Path) -> tuple[Path, bool]:
+    """The index folder, rebuilt only if the records changed. Returns (folder, rebuilt)."""
+    folder = root / INDEX_DIR
+    stamp = fingerprint(files)
+    marker = folder / FINGERPRINT
+    if marker.exists() and marker.read_text() == stamp and whoosh_index.exists_in(folder):
+        return folder, False
+    staging = folder.with_name(folder.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    ix = whoosh_index.create_in(staging, SCHEMA)
+    vocabulary: set[str] = set()
+    with ix.writer() as writer:
+        for doc in documents(kb):
+            writer.add_document(**doc.fields())
+            vocabulary.update(w.lower() for w in re.findall(r"[^\W\d_]{3,}", f"{doc.title} {doc.text}"))
+    (staging / WORDS).write_text("\n".join(sorted(vocabulary)) + "\n", encoding="utf-8")
+    (staging / FINGERPRINT).write_text(stamp)
+    shutil.rmtree(folder, ignore_errors=True)
+    staging.rename(folder)
+    return folder, True
+
+
+def related_quotes(folder: Path, kb: KnowledgeBase, top: int = 4) -> dict[str, list]:
+    """For each practice and country: quotes from elsewhere that read like it (more-like-this).
+
+    Returns {record id: [(owner record, quote), ...]}.
+    """
+    by_id = {q.id: (owner, q) for owner, q in kb.all_quotes()}
+    ix = whoosh_index.open_dir(folder)
+    related: dict[str, list] = {}
+    with ix.searcher() as searcher:
+        for record in [*kb.practices, *kb.countries]:
+            docnum = searcher.document_number(id=record.id)
+            if docnum is None:
+                continue
+            own = {q.id for q in record.quotes}
+            if isinstance(record, Practice):
+                own |= {q.id for _, q in kb.quotes_by_practice[record.id]}
+            hits = searcher.more_like(docnum, "text", top=top + len(own), filter=Term("kind", "quote"))
+            related[record.id] = [by_id[h["id"]] for h in hits if h["id"] not in own and h["id"] in by_id][:top]
+    return related
+
+
+def filter_query(kind: str | None = None, country: str | None = None, practice: str | None = None):
+    terms = [Term(name, value.lower()) for name, value in (("kind", kind), ("country", country), ("practice", practice)) if value]
+    return And(terms) if len(terms) > 1 else (terms[0] if terms else None)
+

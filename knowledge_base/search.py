@@ -1,0 +1,143 @@
+"""Stage 6, search: query the Whoosh index the way researchers expect.
+
+Words are stemmed ("repatriating" finds "repatriation"), "exact phrases",
+field:value (speaker:, org:, country:, kind:, practice:, title:, text:,
+footnote:), AND / OR / NOT, wildcards (rehab*), and "did you mean".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, UppercaseFormatter
+from whoosh.qparser import MultifieldParser
+from whoosh.sorting import FieldFacet
+
+from whoosh.spelling import ListCorrector
+
+from .index import SCHEMA, SEARCH_FIELDS, WORDS, filter_query
+
+FIELD_ALIASES = {"organization": "org", "organisation": "org", "practices": "practice", "countries": "country"}
+_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
+
+
+class QueryError(ValueError):
+    """A query the parser cannot make sense of: reported in one line, exit 2."""
+
+
+@dataclass
+class Hit:
+    kind: str
+    id: str
+    title: str
+    country: list[str]
+    practices: list[str]
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    suggestion: str | None
+    facets: dict[str, dict[str, int]]
+    hits: list[Hit] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"query": self.query, "total": self.total, "suggestion": self.suggestion, "facets": self.facets,
+                "hits": [hit.__dict__ for hit in self.hits]}
+
+
+def check_query(text: str) -> str:
+    """Refuse what Whoosh would silently read as something else."""
+    if not text.strip():
+        raise QueryError("the query is empty")
+    if text.count('"') % 2:
+        raise QueryError('unbalanced double quote in the query: close the "phrase"')
+    depth = 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth:
+        raise QueryError("unbalanced parentheses in the query")
+    known = set(SCHEMA.names()) | set(FIELD_ALIASES)
+    outside_phrases = re.sub(r'"[^"]*"', "", text)
+    for name in _FIELD_PREFIX.findall(outside_phrases):
+        if name.lower() not in known:
+            raise QueryError(f"unknown field {name!r}: use one of kind, id, title, text, speaker, org, country, "
+                             "practice, footnote")
+    if re.fullmatch(r"\s*(AND|OR|NOT|\s)+\s*", text):
+        raise QueryError("the query has operators but no words")
+    return text
+
+
+def make_parser():
+    parser = MultifieldParser(SEARCH_FIELDS, SCHEMA)
+    parser.add_plugin(_aliases())
+    return parser
+
+
+def _aliases():
+    from whoosh.qparser import FieldAliasPlugin
+
+    mapping: dict[str, list[str]] = {}
+    for alias, target in FIELD_ALIASES.items():
+        mapping.setdefault(target, []).append(alias)
+    return FieldAliasPlugin(mapping)
+
+
+def search(folder: Path, text: str, *, kind=None, country=None, practice=None, limit: int = 10,
+           html_snippets: bool = False) -> SearchResult:
+    check_query(text)
+    ix = whoosh_index.open_dir(folder)
+    parser = make_parser()
+    query = parser.parse(text)
+    restrict = filter_query(kind, country, practice)
+    facets = {"kind": FieldFacet("kind"), "country": FieldFacet("country", allow_overlap=True)}
+    with ix.searcher() as searcher:
+        results = searcher.search(query, filter=restrict, limit=limit, groupedby=facets, terms=True)
+        results.fragmenter = ContextFragmenter(maxchars=200, surround=60)
+        results.formatter = HtmlFormatter(tagname="mark", between=" … ") if html_snippets else UppercaseFormatter(between=" … ")
+        hits = [
+            Hit(kind=h["kind"], id=h["id"], title=h["title"], country=_split(h.get("country")),
+                practices=_split(h.get("practice")), url=h["url"],
+                snippet=h.highlights("text") or h.highlights("title") or _lead(h.get("text", "")),
+                score=round(float(h.score), 4))
+            for h in results
+        ]
+        total = results.estimated_length() if not results.has_exact_length() else len(results)
+        facet_counts = {name: dict(sorted((key, len(docs)) for key, docs in results.groups(name).items() if key))
+                        for name in facets}
+        suggestion = _suggest(searcher, parser, folder, query, text, total, restrict)
+    return SearchResult(text, total, suggestion, facet_counts, hits)
+
+
+def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> str | None:
+    """"Did you mean": a corrected query, offered only when it finds more.
+
+    Corrections come from the unstemmed vocabulary, so the suggestion is a real word.
+    """
+    words = (folder / WORDS).read_text(encoding="utf-8").split()
+    corrector = ListCorrector(words)
+    correctors = {name: corrector for name in SEARCH_FIELDS}
+    corrected = searcher.correct_query(query, text, correctors=correctors, maxdist=2, prefix=1)
+    if corrected.query == query or corrected.string == text:
+        return None
+    # The corrected terms are plain words: parse again so they are stemmed like the index.
+    better = searcher.search(parser.parse(corrected.string), filter=restrict, limit=1)
+    return corrected.string if len(better) > total else None
+
+
+def _split(value) -> list[str]:
+    return [v for v in (value or "").split(",") if v]
+
+
+def _lead(text: str, chars: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= chars else text[:chars].rsplit(" ", 1)[0] + " …"

@@ -1,0 +1,77 @@
+"""The built site: pages carry the records' content, links both ways, nothing remote, nothing injectable."""
+
+import re
+from html import unescape
+
+from knowledge_base.fidelity import Compendium, canonical
+
+
+def page(site, rel):
+    return (site / rel / "index.html").read_text(encoding="utf-8")
+
+
+def text_of(html):
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_home_links_the_nine_practices_with_the_compendium_titles(built_site, real):
+    home = page(built_site, "")
+    compendium = Compendium()
+    assert len(real.kb.practices) == 9
+    for practice in real.kb.practices:
+        assert f'href="practices/{practice.id}/"' in home, practice.id
+        assert canonical(practice.title) in compendium.canonical, f"{practice.id}: title is not the compendium's"
+        html = page(built_site, f"practices/{practice.id}")
+        assert f"Key practice {practice.number}: {practice.title}" in text_of(re.search(r"<h1.*?</h1>", html, re.S).group(0))
+
+
+def test_practice_and_country_pages_link_both_ways(built_site, real):
+    kb = real.kb
+    for practice in kb.practices:
+        html = page(built_site, f"practices/{practice.id}")
+        for country, example in kb.examples_by_practice[practice.id]:
+            assert f'href="../../countries/{country.id}/#{example.id}"' in html
+            country_html = page(built_site, f"countries/{country.id}")
+            assert f'id="{example.id}"' in country_html
+            assert f'href="../../practices/{practice.id}/"' in country_html
+
+
+def test_country_pages_show_their_content(built_site, real):
+    for country in real.kb.countries:
+        html = page(built_site, f"countries/{country.id}")
+        plain = text_of(html)
+        assert country.name in plain
+        assert " ".join(country.summary.split()) in plain
+        for quote in country.quotes:
+            assert f'id="{quote.id}"' in html, f"{country.id}: quote {quote.id} has no anchor"
+        for figure in country.figures:
+            assert " ".join(figure.label.split()) in plain
+
+
+def test_sources_page_lists_every_footnote_with_backlinks(built_site, real):
+    html = page(built_site, "sources")
+    for number, citations in real.kb.citations.items():
+        assert f'id="fn-{number}"' in html
+    for number in real.kb.footnotes:
+        assert f'id="fn-{number}"' in html
+
+
+def test_site_makes_no_request_to_another_host(built_site):
+    remote = re.compile(r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I)
+    for html_file in built_site.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        assert not remote.search(html), f"{html_file}: loads something from another host"
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    for css in built_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", css.read_text(encoding="utf-8")), css
+
+
+def test_search_index_has_each_quote_as_its_own_entry(built_site, real):
+    import json
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"] for doc in index["docs"]}
+    for owner, quote in real.kb.all_quotes():
+        page_url = {"Practice": "practices", "Country": "countries"}.get(type(owner).__name__)
+        expected = f"{page_url}/{owner.id}/#{quote.id}" if page_url else f"introduction/#{quote.id}"
+        assert expected in locations, f"quote {quote.id} is not its own search result"
