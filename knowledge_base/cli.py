@@ -105,6 +105,19 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
+def cmd_export(args) -> int:
+    from .export import export_all
+
+    result = check(_root(args))
+    if not result.ok:
+        report(result.problems)
+        return EXIT_PROBLEMS
+    out = Path(args.out) if args.out else _root(args) / "site" / "downloads"
+    for path in export_all(result.kb, out):
+        print(path)
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -147,6 +160,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10, help="at most N hits (default: %(default)s)")
     p.add_argument("--json", action="store_true", help="print one JSON object (shape documented in the README)")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="write kb.json, CSV, kb.sqlite, sources.bib and sources.csl.json",
+                       description="Export every record: kb.json (schema/kb.schema.json), one CSV per table, kb.sqlite "
+                       "(keys and foreign keys), sources.bib (BibTeX) and sources.csl.json (CSL-JSON). "
+                       "`build` also writes them into site/downloads/.")
+    p.add_argument("--out", help="folder to write to (default: site/downloads/)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the record kinds into schema/",
                        description="Generate one JSON Schema per record kind from the Pydantic models.")

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Iterator
 
 from pydantic import BaseModel
 
-from .models import Country, Footnote, Introduction, Lesson, Practice, Quote, Record
+from .models import Country, Footnote, Glossary, Introduction, Lesson, Practice, Quote, Record
 from .problems import Problem, did_you_mean, field_path
 from .validate import ValidRecord
 
@@ -35,6 +36,7 @@ class KnowledgeBase:
     countries: list[Country] = field(default_factory=list)
     introduction: Introduction | None = None
     lessons: list[Lesson] = field(default_factory=list)
+    glossary: Glossary | None = None
     footnotes: dict[int, Footnote] = field(default_factory=dict)
     citations: dict[int, list[Citation]] = field(default_factory=lambda: defaultdict(list))
     # reverse links, keyed by practice id / country id
@@ -69,6 +71,26 @@ class KnowledgeBase:
         """Footnote numbers cited anywhere on a record's page, in order."""
         return sorted({n for _, name, value, _ in walk(record) if name == "cites" for n in value})
 
+    def matrix_cell(self, pid: str, cid: str) -> SimpleNamespace:
+        """How a country applies a key practice: its examples, and whether section II cites it."""
+        examples = [ex for c, ex in self.examples_by_practice.get(pid, []) if c.id == cid]
+        mentioned = any(m.country == cid for m in self.practice(pid).mentions)
+        return SimpleNamespace(examples=examples, mentioned=mentioned)
+
+    def timeline(self) -> list[tuple[Country, object]]:
+        """Every operation, dated ones first in date order."""
+        ops = [(c, op) for c in self.countries for op in c.operations]
+        return sorted(ops, key=lambda pair: (pair[1].date is None, pair[1].date or "", pair[0].name))
+
+    def organizations_directory(self) -> list[tuple[str, list]]:
+        """Organizations grouped by name across countries: [(name, [(country, org, anchor)])]."""
+        groups: dict[str, list] = defaultdict(list)
+        for c in self.countries:
+            for i, org in enumerate(c.organizations):
+                label = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
+                groups[label].append((c, org, f"{c.id}-organization-{i + 1}"))
+        return sorted(groups.items(), key=lambda kv: kv[0].lower())
+
     def all_quotes(self) -> list[tuple[Record, Quote]]:
         owners: list = [*self.practices, *self.countries, *([self.introduction] if self.introduction else [])]
         return [(owner, q) for owner in owners for q in owner.quotes]
@@ -84,6 +106,8 @@ def page_of(record: Record) -> str:
         return "introduction.md"
     if isinstance(record, Lesson):
         return "lessons.md"
+    if isinstance(record, Glossary):
+        return "glossary.md"
     raise TypeError(record)
 
 
@@ -161,6 +185,8 @@ def link(valid: list[ValidRecord]) -> tuple[KnowledgeBase, list[Problem]]:
             kb.introduction = rec
         elif isinstance(rec, Lesson):
             kb.lessons.append(rec)
+        elif isinstance(rec, Glossary):
+            kb.glossary = rec
     kb.practices.sort(key=lambda p: p.number)
     kb.countries.sort(key=lambda c: c.name)
     kb.lessons.sort(key=lambda l: l.number)

@@ -16,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
+from knowledge_base.export import export_all
 from knowledge_base.index import ensure_index, related_quotes
 from knowledge_base.models import RECORD_KINDS
 from knowledge_base.pipeline import REPO_ROOT
@@ -25,6 +26,7 @@ from knowledge_base.render import render_pages, write_pages
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 GENERATED = ".generated/docs"
 SNIPPETS = "_snippets"
+DOWNLOADS = "downloads"  # exports, published at site/downloads/
 _state: dict[str, object] = {}
 
 
@@ -41,10 +43,15 @@ def on_config(config):
     folder, _ = ensure_index(result.kb, result.files, root)
     pages = render_pages(result.kb, related=related_quotes(folder, result.kb))
     write_pages(pages, out)
-    _state.update(kb=result.kb, out=out, pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")))
+    downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
+    _state.update(kb=result.kb, out=out,
+                  pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")) + downloads)
 
     snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
     snippets["base_path"] = [str(out / SNIPPETS), str(Path(config.docs_dir))]
+    if (out / SNIPPETS / "abbreviations.md").exists():
+        # Glossary tooltips on every page (Python-Markdown's abbr extension).
+        snippets["auto_append"] = ["abbreviations.md"]
     config.nav = _expand_nav(config.nav, result.kb)
     return config
 

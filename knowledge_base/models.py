@@ -319,10 +319,26 @@ class Lesson(Record):
     countries: list[Slug] = Field(default_factory=list, description="Ids of the countries (files in countries/) it draws on.")
 
 
+class Abbreviation(Record):
+    abbreviation: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]{1,9}$", examples=["SDF"])]
+    expansion: Annotated[str, Field(pattern=r"^[^<>\[\]*\\\n]+$")] = Field(
+        description="The full name, as the compendium writes it (plain text: it becomes a tooltip).",
+        examples=["Syrian Democratic Forces"])
+
+
+class Glossary(Record):
+    """The abbreviations the compendium uses; shown as tooltips wherever they occur on the site."""
+
+    id: Slug
+    title: Text
+    entries: list[Abbreviation] = Field(min_length=1)
+
+
 RECORD_KINDS: dict[str, type[Record]] = {
     "practices": Practice,
     "countries": Country,
     "introduction": Introduction,
     "lessons": Lesson,
+    "glossary": Glossary,
 }
 """Folder name -> model of the records it holds."""

@@ -15,6 +15,8 @@ from types import SimpleNamespace
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from . import charts
+from .index import site_url
 from .link import KnowledgeBase, page_of
 
 # Characters Python-Markdown gives a meaning to; a backslash makes them literal.
@@ -68,6 +70,35 @@ def groupby_practice(examples, kb: KnowledgeBase) -> list[SimpleNamespace]:
     ]
 
 
+def url_from(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
+    """An href for raw HTML (which MkDocs does not rewrite), between directory-style URLs."""
+    source = posixpath.dirname(site_url(from_page).rstrip("/") + "/x") or "."
+    target = site_url(to_page)
+    path = posixpath.relpath(target or ".", source) + ("/" if target else "/")
+    path = path.replace("//", "/")
+    if anchor_id:
+        path += "#" + anchor(anchor_id)
+    return Markup(escape(path))
+
+
+def plain(value: str) -> Markup:
+    """Text already restricted by its model to characters that are inert (glossary tooltips)."""
+    return Markup(" ".join(str(value).split()))
+
+
+# Rows of the comparison page: ((metric, group), label)
+COMPARE_ROWS = [
+    (("left", "all"), "People who left"), (("left", "women"), "Women who left"),
+    (("returned", "all"), "People returned"), (("returned", "women"), "Women returned"),
+    (("returned", "children"), "Children returned"), (("repatriated", "all"), "People repatriated"),
+    (("repatriated", "women"), "Women repatriated"), (("repatriated", "children"), "Children repatriated"),
+    (("repatriated", "men"), "Men repatriated"), (("repatriated", "orphans"), "Orphans repatriated"),
+    (("remaining", "all"), "People still held"), (("remaining", "women"), "Women still held"),
+    (("remaining", "children"), "Children still held"), (("convicted", "all"), "People convicted"),
+    (("convicted", "women"), "Women convicted"),
+]
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("knowledge_base", "templates"),
@@ -84,6 +115,9 @@ def make_environment() -> Environment:
     env.filters["groupby_practice"] = groupby_practice
     env.globals["page_of"] = page_of
     env.globals["relative"] = relative
+    env.globals["url_from"] = url_from
+    env.globals["url_of"] = site_url
+    env.filters["plain"] = plain
     return env
 
 
@@ -108,6 +142,18 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     if kb.introduction:
         put("introduction.md", "introduction.md.j2", intro=kb.introduction)
     put("lessons.md", "lessons.md.j2")
+    put("matrix.md", "matrix.md.j2")
+    put("compare.md", "compare.md.j2", compare_rows=COMPARE_ROWS)
+    put("timeline.md", "timeline.md.j2")
+    put("organizations.md", "organizations.md.j2")
+    svgs = charts.charts(kb)
+    put("charts.md", "charts.md.j2", charts=svgs, returns_rows=charts.returns_rows(kb),
+        women_children_rows=charts.women_children_rows(kb), operation_rows=charts.operation_rows(kb),
+        operation_total=charts.operation_total)
+    pages.update({f"charts/{name}": svg for name, svg in svgs.items()})
+    if kb.glossary:
+        put("glossary.md", "glossary.md.j2")
+        put("_snippets/abbreviations.md", "snippet_abbreviations.md.j2")
     put("quotes.md", "quotes.md.j2")
     put("sources.md", "sources.md.j2")
     # Lists included into hand-written pages (site_src/) with pymdownx.snippets.
@@ -127,6 +173,6 @@ def write_pages(pages: dict[str, str], out: Path) -> list[str]:
             changed.append(rel)
     if out.exists():
         for existing in out.rglob("*.md"):
-            if existing.relative_to(out).as_posix() not in pages:
+            if existing.relative_to(out).as_posix() not in pages and "downloads" not in existing.parts:
                 existing.unlink()
     return changed

