@@ -70,9 +70,8 @@ class Doc:
 
 
 def site_url(page: str, anchor: str = "") -> str:
-    """The site URL of a Markdown page (MkDocs' directory URLs)."""
-    url = page.removesuffix(".md")
-    url = "" if url == "index" else url.removesuffix("/index") + "/"
+    """The site URL of a Markdown page, relative to the site root (use_directory_urls: false)."""
+    url = page.removesuffix(".md") + ".html"
     return f"{url}#{anchor}" if anchor else url
 
 

@@ -26,6 +26,7 @@ from knowledge_base.render import render_pages, write_pages
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 GENERATED = ".generated/docs"
 SNIPPETS = "_snippets"
+IFRAME_WORKER = "assets/vendor/iframe-worker-shim.js"
 DOWNLOADS = "downloads"  # exports, published at site/downloads/
 _state: dict[str, object] = {}
 
@@ -53,6 +54,10 @@ def on_config(config):
         # Glossary tooltips on every page (Python-Markdown's abbr extension).
         snippets["auto_append"] = ["abbreviations.md"]
     config.nav = _expand_nav(config.nav, result.kb)
+    # Material's offline plugin loads its file:// web-worker shim from unpkg.com; we ship a copy
+    # (iframe-worker from the npm registry, MIT) so that the site makes no request to another host.
+    polyfills = config.extra.get("polyfills", [])
+    config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
     return config
 
 

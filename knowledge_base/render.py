@@ -71,11 +71,8 @@ def groupby_practice(examples, kb: KnowledgeBase) -> list[SimpleNamespace]:
 
 
 def url_from(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
-    """An href for raw HTML (which MkDocs does not rewrite), between directory-style URLs."""
-    source = posixpath.dirname(site_url(from_page).rstrip("/") + "/x") or "."
-    target = site_url(to_page)
-    path = posixpath.relpath(target or ".", source) + ("/" if target else "/")
-    path = path.replace("//", "/")
+    """An href for raw HTML (which MkDocs does not rewrite) from one page to another."""
+    path = posixpath.relpath(site_url(to_page), posixpath.dirname(from_page) or ".")
     if anchor_id:
         path += "#" + anchor(anchor_id)
     return Markup(escape(path))

@@ -72,7 +72,7 @@ def build_site(root: Path, report, strict: bool = True) -> int:
         final.rename(old)
     staging.rename(final)
     shutil.rmtree(old, ignore_errors=True)
-    pages = sum(1 for _ in final.rglob("index.html"))
+    pages = sum(1 for p in final.rglob("*.html") if p.name != "404.html")
     print(f"built {pages} pages into {final.relative_to(root) if final.is_relative_to(root) else final}", file=sys.stderr)
     return 0
 

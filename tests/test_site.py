@@ -7,7 +7,7 @@ from knowledge_base.fidelity import Compendium, canonical
 
 
 def page(site, rel):
-    return (site / rel / "index.html").read_text(encoding="utf-8")
+    return (site / f"{rel or 'index'}.html").read_text(encoding="utf-8")
 
 
 def text_of(html):
@@ -19,7 +19,7 @@ def test_home_links_the_nine_practices_with_the_compendium_titles(built_site, re
     compendium = Compendium()
     assert len(real.kb.practices) == 9
     for practice in real.kb.practices:
-        assert f'href="practices/{practice.id}/"' in home, practice.id
+        assert f'href="practices/{practice.id}.html"' in home, practice.id
         assert canonical(practice.title) in compendium.canonical, f"{practice.id}: title is not the compendium's"
         html = page(built_site, f"practices/{practice.id}")
         assert f"Key practice {practice.number}: {practice.title}" in text_of(re.search(r"<h1.*?</h1>", html, re.S).group(0))
@@ -30,10 +30,10 @@ def test_practice_and_country_pages_link_both_ways(built_site, real):
     for practice in kb.practices:
         html = page(built_site, f"practices/{practice.id}")
         for country, example in kb.examples_by_practice[practice.id]:
-            assert f'href="../../countries/{country.id}/#{example.id}"' in html
+            assert f'href="../countries/{country.id}.html#{example.id}"' in html
             country_html = page(built_site, f"countries/{country.id}")
             assert f'id="{example.id}"' in country_html
-            assert f'href="../../practices/{practice.id}/"' in country_html
+            assert f'href="../practices/{practice.id}.html"' in country_html
 
 
 def test_country_pages_show_their_content(built_site, real):
@@ -73,5 +73,5 @@ def test_search_index_has_each_quote_as_its_own_entry(built_site, real):
     locations = {doc["location"] for doc in index["docs"]}
     for owner, quote in real.kb.all_quotes():
         page_url = {"Practice": "practices", "Country": "countries"}.get(type(owner).__name__)
-        expected = f"{page_url}/{owner.id}/#{quote.id}" if page_url else f"introduction/#{quote.id}"
+        expected = f"{page_url}/{owner.id}.html#{quote.id}" if page_url else f"introduction.html#{quote.id}"
         assert expected in locations, f"quote {quote.id} is not its own search result"
