@@ -9,6 +9,7 @@ stemmed; ids, kinds, countries and practices are exact keywords.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -122,9 +123,14 @@ def fingerprint(files: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def index_folder(root: Path) -> Path:
+    """Where the index lives; a build points it elsewhere until it succeeds (KB_INDEX_DIR)."""
+    return Path(os.environ.get("KB_INDEX_DIR") or root / INDEX_DIR)
+
+
 def ensure_index(kb: KnowledgeBase, files: list[Path], root: Path) -> tuple[Path, bool]:
     """The index folder, rebuilt only if the records changed. Returns (folder, rebuilt)."""
-    folder = root / INDEX_DIR
+    folder = index_folder(root)
     stamp = fingerprint(files)
     marker = folder / FINGERPRINT
     if marker.exists() and marker.read_text() == stamp and whoosh_index.exists_in(folder):

@@ -90,14 +90,20 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # Point at where the broken construct starts (an unclosed bracket or quote),
+        # and say where the parser noticed.
+        mark = exc.context_mark or exc.problem_mark
         line, col = _pos(mark) if mark else (1, 1)
         message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+            message += f" (noticed on line {exc.problem_mark.line + 1})"
         hint = None
-        if "'\\t'" in message or "\\t" in message:
+        if "tab" in message or "'\\t'" in message:
             message, hint = "a tab character is used for indentation", "indent with spaces only"
+            line, col = _first_indenting_tab(text) or (line, col)
         elif "expected a single document" in message:
             message, hint = "file holds several YAML documents", "keep one record per file, without '---' separators"
+            line, col = _pos(exc.problem_mark)  # where the second document starts
         return problem(line, col, f"YAML syntax error: {message}", hint)
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         return problem(1, 1, f"YAML error: {exc}")
@@ -113,6 +119,14 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
         line, col = _pos(exc.mark)
         return problem(line, col, exc.message)
     return loaded
+
+
+def _first_indenting_tab(text: str) -> tuple[int, int] | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            return number, indent.index("\t") + 1
+    return None
 
 
 def _construct(node, path: Path_, loaded: LoadedFile, seen: set[int]):

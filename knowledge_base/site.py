@@ -12,7 +12,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from .pipeline import REPO_ROOT, check_cached as check
+from .index import INDEX_DIR
+from .pipeline import REPO_ROOT
+from .pipeline import check_cached as check
 
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 
@@ -53,28 +55,42 @@ def build_site(root: Path, report, strict: bool = True) -> int:
         print("build stopped: fix the problems above; site/ was left untouched", file=sys.stderr)
         return 1
 
-    final = root / "site"
+    final, index = root / "site", root / INDEX_DIR
     staging = root / f"site.building-{os.getpid()}"
+    index_staging = staging / ".index"  # moved out before the swap
     shutil.rmtree(staging, ignore_errors=True)
+    if index.exists():  # start from the current index: unchanged records are not re-indexed
+        shutil.copytree(index, index_staging)
+    os.environ["KB_INDEX_DIR"] = str(index_staging)
     try:
         run_mkdocs_build(root, staging, strict=strict)
     except (MkDocsException, OSError, ValueError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"build failed: {exc}", file=sys.stderr)
-        print("site/ was left untouched", file=sys.stderr)
+        print("site/, the search index and the downloads were left untouched", file=sys.stderr)
         return 1
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        os.environ.pop("KB_INDEX_DIR", None)
 
-    old = root / f"site.old-{os.getpid()}"
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+    # Success: swap the new site and index in.
+    _swap(index_staging, index)
+    _swap(staging, final)
     pages = sum(1 for p in final.rglob("*.html") if p.name != "404.html")
     print(f"built {pages} pages into {final.relative_to(root) if final.is_relative_to(root) else final}", file=sys.stderr)
     return 0
+
+
+def _swap(new: Path, current: Path) -> None:
+    old = current.with_name(f"{current.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        current.rename(old)
+    current.parent.mkdir(parents=True, exist_ok=True)
+    new.rename(current)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def serve_site(root: Path, dev_addr: str, report) -> int:
