@@ -118,6 +118,19 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def cmd_new(args) -> int:
+    from .scaffold import ScaffoldError, scaffold
+
+    try:
+        path = scaffold(_root(args), args.kind, args.id, country=args.country)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(path)
+    print("next: replace the TODOs, then run `python build.py validate`", file=sys.stderr)
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -167,6 +180,15 @@ def make_parser() -> argparse.ArgumentParser:
                        "`build` also writes them into site/downloads/.")
     p.add_argument("--out", help="folder to write to (default: site/downloads/)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("new", help="start a new record (practice, country, lesson) or a quote inside a country",
+                       description="Write a record that validates, with the schema line and commented TODO "
+                       "placeholders. A quote is added to the `quotes:` list of the country given with --country. "
+                       "Refuses an id that exists (exit 2).")
+    p.add_argument("kind", choices=["practice", "country", "lesson", "quote"], help="what to create")
+    p.add_argument("id", help="the new id, a slug such as germany-quote-koller-trust")
+    p.add_argument("--country", help="for a quote: the id of the country it goes into")
+    p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the record kinds into schema/",
                        description="Generate one JSON Schema per record kind from the Pydantic models.")

@@ -1,0 +1,60 @@
+"""`python build.py new KIND ID`: start a record that validates, with placeholders to fill."""
+
+from __future__ import annotations
+
+import re
+from importlib.resources import files
+from pathlib import Path
+
+from .models import SLUG_PATTERN
+from .pipeline import check
+
+KINDS = {"practice": "practices", "country": "countries", "lesson": "lessons", "quote": None}
+
+
+class ScaffoldError(ValueError):
+    """A request that cannot be met (bad or taken id, missing country)."""
+
+
+def _template(kind: str) -> str:
+    return files("knowledge_base").joinpath("templates", "new", f"{kind}.yaml").read_text(encoding="utf-8")
+
+
+def scaffold(root: Path, kind: str, new_id: str, country: str | None = None) -> Path:
+    if not re.fullmatch(SLUG_PATTERN, new_id):
+        raise ScaffoldError(f"{new_id!r} is not a slug (lower-case letters, digits and single hyphens)")
+    result = check(root)
+    taken = {value for vr in result.records for value in _ids(vr.record)}
+    if new_id in taken:
+        raise ScaffoldError(f"id {new_id!r} already exists")
+
+    if kind == "quote":
+        if not country:
+            raise ScaffoldError("a quote goes inside a country: add --country ID")
+        path = root / "countries" / f"{country}.yaml"
+        if not path.exists():
+            raise ScaffoldError(f"no country {country!r} (countries/{country}.yaml)")
+        text = path.read_text(encoding="utf-8")
+        item = _template("quote").format(id=new_id)
+        match = re.search(r"^quotes:[ \t]*\n", text, re.M)
+        if match:  # insert as the first quote, right under `quotes:`
+            text = text[: match.end()] + item + text[match.end():]
+        else:
+            text = text.rstrip("\n") + "\nquotes:\n" + item
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    folder = root / KINDS[kind]
+    path = folder / f"{new_id}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"{path.relative_to(root)} already exists")
+    numbers = [getattr(vr.record, "number", 0) for vr in result.records if vr.kind == KINDS[kind]]
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(_template(kind).format(id=new_id, number=max(numbers, default=0) + 1), encoding="utf-8")
+    return path
+
+
+def _ids(record):
+    from .link import walk
+
+    return [value for _, name, value, _ in walk(record) if name == "id"]

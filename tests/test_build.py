@@ -1,0 +1,50 @@
+"""`python build.py build`: atomic, and record text can never inject markup or script."""
+
+import hashlib
+import re
+
+from helpers import run_cli
+
+
+def tree_hash(folder):
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_failed_build_leaves_site_index_and_downloads_untouched(content_copy):
+    assert run_cli("build", root=content_copy).returncode == 0
+    site, index = content_copy / "site", content_copy / ".generated" / "index"
+    assert (site / "downloads" / "kb.json").exists() and any(index.iterdir())
+    before = tree_hash(site), tree_hash(index)
+
+    lesson = next((content_copy / "lessons").glob("*.yaml"), None) or next((content_copy / "practices").glob("*.yaml"))
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("\nid:", "\nidd:", 1), encoding="utf-8")
+    proc = run_cli("build", root=content_copy)
+    assert proc.returncode == 1
+    assert "unknown field 'idd'" in proc.stdout
+    assert (tree_hash(site), tree_hash(index)) == before
+    assert not list(content_copy.glob("site.*")), "staging folders were left behind"
+
+
+INJECTION = (
+    '<script>alert("x")</script> <img src=x onerror=alert(1)> [click](javascript:alert(1)) '
+    '{: onclick="alert(1)" } <b>bold</b> &amp; *em* `code`'
+)
+
+
+def test_record_text_cannot_inject_markup(content_copy):
+    path = content_copy / "practices" / "multi-stakeholder-coordination.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^summary:.*(\n  .*)*", "summary: '" + INJECTION.replace("'", "''") + "'", text, count=1)
+    path.write_text(text, encoding="utf-8")
+    proc = run_cli("build", root=content_copy)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    html = (content_copy / "site" / "practices" / "multi-stakeholder-coordination.html").read_text(encoding="utf-8")
+    body = html[html.index("<article"):html.index("</article>")]
+    assert "<script>alert" not in body and "<img src=x" not in body and "<b>bold</b>" not in body
+    assert 'href="javascript:' not in body and "onclick=" not in body.replace("onclick=&quot;", "")
+    assert "&lt;script&gt;alert" in body  # shown as text, inert
+    assert "javascript:alert(1)" in body  # the text survives, not as a link
