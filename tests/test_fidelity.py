@@ -59,3 +59,32 @@ def test_canonical_forgives_only_pdf_artefacts():
     assert canonical("“multi-\nstakeholders”") == canonical('"multistakeholders"')
     assert canonical("word[45]") == canonical("word")
     assert canonical("a b") != canonical("a c")
+
+
+# Strings that would identify an individual returnee. The Germany section names one
+# returnee woman with her age and initial; she must stay unnamed here.
+IDENTIFYING = ["Zuhal", "31-year-old", "31 year old", "aged 31"]
+
+
+def test_no_record_identifies_a_returnee():
+    from conftest import CONTENT_FOLDERS, ROOT
+
+    found = []
+    for folder in CONTENT_FOLDERS:
+        for path in sorted((ROOT / folder).glob("*.yaml")):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                for needle in IDENTIFYING:
+                    if needle.lower() in line.lower():
+                        found.append(f"{path.relative_to(ROOT)}:{number}: identifies a returnee ({needle!r}); "
+                                     "describe the event without the person's name, initials or age")
+    assert not found, "\n".join(found)
+
+
+def test_do_no_harm_guard_catches_a_name(tmp_path, monkeypatch):
+    import conftest
+
+    (tmp_path / "countries").mkdir()
+    (tmp_path / "countries" / "x.yaml").write_text("summary: Zuhal A. was repatriated\n", encoding="utf-8")
+    monkeypatch.setattr(conftest, "ROOT", tmp_path)
+    with pytest.raises(AssertionError, match="identifies a returnee"):
+        test_no_record_identifies_a_returnee()
