@@ -71,7 +71,7 @@ HttpUrl = Annotated[
 ]
 
 FootnoteNumber = Annotated[
-    int, Field(ge=1, le=9999, description="The compendium's own footnote number.", examples=[16])
+    int, Field(ge=1, le=999_999, description="The compendium's own footnote number.", examples=[16])
 ]
 
 Cites = Annotated[
@@ -263,7 +263,7 @@ class Practice(Record):
     """One of the nine key practices of section II."""
 
     id: Slug
-    number: int = Field(ge=1, le=99, description="The key practice's number in the compendium.", examples=[4])
+    number: int = Field(ge=1, le=99_999, description="The key practice's number in the compendium.", examples=[4])
     title: Text = Field(description="The title as the compendium words it.")
     summary: Text = Field(description="One or two sentences in your own words.")
     description: list[Passage] = Field(min_length=1, description="The practice in your own words, paragraph by paragraph.")
@@ -312,7 +312,7 @@ class Lesson(Record):
     """One lesson learned of section X."""
 
     id: Slug
-    number: int = Field(ge=1, le=99, description="Order of the lesson in section X.")
+    number: int = Field(ge=1, le=99_999, description="Order of the lesson in section X.")
     title: Text = Field(description="A short title in your own words.")
     text: Text = Field(description="The lesson in your own words.")
     practices: PracticeRefs

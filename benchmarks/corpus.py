@@ -1,0 +1,69 @@
+"""Synthetic knowledge bases at N times the real one, for benchmarks.
+
+Copy k of every practice, country and lesson gets ids suffixed `-xk`, footnote
+numbers shifted by k * FOOTNOTE_OFFSET and practice/lesson numbers by k * 100;
+references are renamed the same way, so every copy keeps its cross-links and the
+result validates. Text lengths are the real ones. The introduction and the
+glossary stay single.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from knowledge_base.load import load_file  # noqa: E402
+from knowledge_base.pipeline import REPO_ROOT  # noqa: E402
+
+FOOTNOTE_OFFSET = 1000
+MULTIPLIED = ("practices", "countries", "lessons")
+SINGLE = ("introduction", "glossary")
+REF_KEYS = {"id", "practices", "countries", "country"}
+FOOTNOTE_KEYS = {"footnote", "cites", "ibid_of"}
+
+
+def _copy(value, k: int, key: str | None = None):
+    if isinstance(value, dict):
+        return {name: _copy(item, k, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item, k, key) for item in value]
+    if key in REF_KEYS and isinstance(value, str):
+        return f"{value}-x{k}"
+    if key in FOOTNOTE_KEYS and isinstance(value, int):
+        return value + k * FOOTNOTE_OFFSET
+    if key == "number" and isinstance(value, int):
+        return value + k * 100
+    return value
+
+
+def generate(out: Path, scale: int, source: Path = REPO_ROOT) -> Path:
+    """Write a knowledge base `scale` times the real one into `out` (emptied first)."""
+    shutil.rmtree(out, ignore_errors=True)
+    for folder in SINGLE:
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, out / folder)
+    for folder in MULTIPLIED:
+        (out / folder).mkdir(parents=True)
+        for path in sorted((source / folder).glob("*.yaml")):
+            schema_line = path.read_text(encoding="utf-8").splitlines()[0]
+            data = load_file(path, f"{folder}/{path.name}").data
+            for k in range(scale):
+                copy = data if k == 0 else _copy(data, k)
+                text = yaml.dump(copy, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100)
+                (out / folder / f"{copy['id']}.yaml").write_text(f"{schema_line}\n{text}", encoding="utf-8")
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", type=int, default=10)
+    args = parser.parse_args()
+    print(generate(args.out, args.scale))

@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Benchmark the pipeline on synthetic knowledge bases at 1x, 10x and 100x the real one.
+
+    python benchmarks/run.py [--scale 1 10 100] [--repeat 3] [--out benchmarks/results/latest.json]
+
+Prints a table of times and ratios against their baselines, and writes the same as JSON:
+- validate vs the floor of merely parsing the same YAML with libyaml's C loader;
+- the pipeline's own time (load, validate, link, render, index, export) vs `mkdocs build` alone;
+- the full `python build.py build` (a fresh process, as a user runs it);
+- saving one changed record -> the rebuilt page served by `python build.py serve`;
+- Whoosh query latency p50/p95 over a fixed query set;
+- the size of the site's search index and the bytes a reader downloads for one page.
+Timing lives here, never in tests: tests only check that this runs at 1x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+from corpus import generate  # noqa: E402
+
+from knowledge_base import mkdocs_hook  # noqa: E402
+from knowledge_base.index import ensure_index  # noqa: E402
+from knowledge_base.load import discover  # noqa: E402
+from knowledge_base.models import RECORD_KINDS  # noqa: E402
+from knowledge_base.pipeline import check  # noqa: E402
+from knowledge_base.search import search  # noqa: E402
+from knowledge_base.site import run_mkdocs_build  # noqa: E402
+
+QUERIES = ["repatriation", "repatriating women", '"family ties"', "speaker:koller", "org:unicef", "rehab*",
+           "children AND women", "country:kazakhstan imams", "psychological NOT prison", "kind:quote trust",
+           "mahalla", "rehabilitaton"]
+TARGETS = {"validate_vs_parse": 2.0, "pipeline_vs_mkdocs": 0.25, "build_100x_s": 60.0, "rebuild_1x_s": 1.0,
+           "query_p95_100x_ms": 20.0}
+
+
+def best_of(repeat: int, fn) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def parse_floor(root: Path) -> None:
+    for path in discover(root, RECORD_KINDS):
+        yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rebuild_while_serving(root: Path, timeout: float = 300) -> float:
+    """Seconds from saving one changed country record to the served page showing the change."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve",
+                             "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    record = sorted((root / "countries").glob("*.yaml"))[0]
+    page = f"{base}/countries/{record.stem}.html"
+    try:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(page, timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("serve did not come up")
+        time.sleep(1.0)  # let the watcher settle
+        marker = f"Benchmark edit {int(time.time() * 1000)}"
+        text = record.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^summary: ", f"summary: {marker}. ", text, count=1)
+        started = time.perf_counter()
+        record.write_text(text, encoding="utf-8")
+        while time.perf_counter() - started < timeout:
+            try:
+                if marker in urllib.request.urlopen(page, timeout=5).read().decode("utf-8"):
+                    return time.perf_counter() - started
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise RuntimeError("the edit never showed up")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def page_weight(site: Path, page: str) -> dict[str, int]:
+    """Bytes a reader downloads for one page: the HTML, its local CSS and JS, and the search index."""
+    html_path = site / page
+    html = html_path.read_text(encoding="utf-8")
+    assets = set(re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"#?]+\.(?:js|css))"', html))
+    asset_bytes = sum((html_path.parent / a).resolve().stat().st_size for a in assets if (html_path.parent / a).exists())
+    index_bytes = (site / "search" / "search_index.json").stat().st_size
+    return {"html": len(html.encode()), "assets": asset_bytes, "search_index": index_bytes,
+            "total": len(html.encode()) + asset_bytes + index_bytes}
+
+
+def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
+    root = generate(workdir / f"kb-{scale}x", scale)
+    files = discover(root, RECORD_KINDS)
+    result: dict = {"scale": scale, "records": len(files)}
+
+    result["parse_floor_s"] = best_of(repeat, lambda: parse_floor(root))
+    result["validate_s"] = best_of(repeat, lambda: check(root))
+    result["validate_vs_parse"] = result["validate_s"] / result["parse_floor_s"]
+
+    # One MkDocs build with the hook timing its own share (the whole pipeline runs inside on_config).
+    site = root / "site-bench"
+    started = time.perf_counter()
+    run_mkdocs_build(root, site)
+    total = time.perf_counter() - started
+    pipeline = mkdocs_hook.timings["pipeline_s"]
+    result.update(pipeline_s=pipeline, mkdocs_alone_s=total - pipeline, pipeline_vs_mkdocs=pipeline / (total - pipeline),
+                  pages=sum(1 for _ in site.rglob("*.html")))
+
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+                          capture_output=True, text=True)
+    result["full_build_s"] = time.perf_counter() - started
+    if proc.returncode:
+        raise RuntimeError(proc.stderr)
+
+    kb = check(root).kb
+    folder, _ = ensure_index(kb, files, root)
+    latencies = []
+    for _ in range(max(repeat, 5)):
+        for query in QUERIES:
+            started = time.perf_counter()
+            search(folder, query, limit=10)
+            latencies.append((time.perf_counter() - started) * 1000)
+    latencies.sort()
+    result["query_p50_ms"] = statistics.median(latencies)
+    result["query_p95_ms"] = latencies[int(0.95 * (len(latencies) - 1))]
+
+    country = sorted((root / "countries").glob("*.yaml"))[0].stem
+    weight = page_weight(root / "site", f"countries/{country}.html")
+    result["search_index_bytes"] = weight["search_index"]
+    result["page_download_bytes"] = weight["total"]
+    result["page_html_bytes"] = weight["html"]
+
+    if with_serve:
+        result["rebuild_after_edit_s"] = rebuild_while_serving(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return result
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count()}
+
+
+def table(results: list[dict]) -> str:
+    rows = [
+        ("records", "{:,}", "records"), ("pages built", "{:,}", "pages"),
+        ("parse floor (C loader)", "{:.3f} s", "parse_floor_s"), ("validate", "{:.3f} s", "validate_s"),
+        ("  validate / parse floor (target <= 2)", "{:.2f}x", "validate_vs_parse"),
+        ("pipeline's own time", "{:.2f} s", "pipeline_s"), ("mkdocs build alone", "{:.2f} s", "mkdocs_alone_s"),
+        ("  pipeline / mkdocs (target <= 0.25)", "{:.2f}x", "pipeline_vs_mkdocs"),
+        ("full build (python build.py build)", "{:.2f} s", "full_build_s"),
+        ("edit -> rebuilt page while serving", "{:.2f} s", "rebuild_after_edit_s"),
+        ("query p50", "{:.2f} ms", "query_p50_ms"), ("query p95", "{:.2f} ms", "query_p95_ms"),
+        ("site search index", "{:,} B", "search_index_bytes"), ("one page, all downloads", "{:,} B", "page_download_bytes"),
+    ]
+    header = f"{'measure':<42}" + "".join(f"{str(r['scale']) + 'x':>16}" for r in results)
+    lines = [header, "-" * len(header)]
+    for label, fmt, key in rows:
+        cells = "".join(f"{(fmt.format(r[key]) if key in r else '—'):>16}" for r in results)
+        lines.append(f"{label:<42}{cells}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 100], choices=[1, 10, 100])
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for the in-process timings")
+    parser.add_argument("--no-serve", action="store_true", help="skip the edit-while-serving measure")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    args = parser.parse_args(argv)
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
+        for scale in args.scale:
+            print(f"measuring {scale}x ...", file=sys.stderr, flush=True)
+            results.append(measure(scale, args.repeat, Path(tmp), with_serve=not args.no_serve))
+    report = {"machine": machine(), "targets": TARGETS, "results": results}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"machine: {report['machine']['cpu']} ({report['machine']['cores']} cores), Python {report['machine']['python']}")
+    print(table(results))
+    print(f"\nwritten: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
