@@ -113,7 +113,7 @@ def make_environment() -> Environment:
     env.globals["page_of"] = page_of
     env.globals["relative"] = relative
     env.globals["url_from"] = url_from
-    env.globals["url_of"] = site_url
+    env.globals["url_of"] = lambda page: Markup(escape(site_url(page)))
     env.filters["plain"] = plain
     return env
 

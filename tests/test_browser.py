@@ -93,7 +93,7 @@ def test_navigate_to_a_practice_and_a_country(page, server, real):
     country = next(c for c in real.kb.countries if c.examples)
     page.locator(".md-tabs__link", has_text="Countries").click()
     page.locator("article a", has_text=country.name).first.click()
-    expect(page.locator("h1")).to_have_text(country.name)
+    expect(page.locator("h1")).to_contain_text(country.name)
     shot(page, "country")
 
 
@@ -101,11 +101,18 @@ def test_matrix_links_open_the_example(page, server, real):
     country, example = next((c, ex) for c in real.kb.countries for ex in c.examples)
     page.goto(server + "/")
     page.locator(".md-tabs__link", has_text="Compare").click()
-    expect(page.locator("h1")).to_have_text("Key practices by country")
+    expect(page.locator("h1")).to_contain_text("Key practices by country")
     shot(page, "matrix")
     page.locator(f'article a[href="countries/{country.id}.html#{example.id}"]').first.click()
     assert page.url.endswith(f"countries/{country.id}.html#{example.id}")
     expect(page.locator(f"[id='{example.id}']")).to_be_in_viewport()
+
+
+def search_for(page, words):
+    """Type into the site's search box as a reader does (the '/' shortcut focuses it)."""
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")
+    page.keyboard.type(words, delay=30)
 
 
 def distinctive_word(built_site, location):
@@ -125,13 +132,14 @@ def test_search_finds_a_quote_and_opens_it_at_its_anchor(page, server, built_sit
     location = f"countries/{country.id}.html#{quote.id}"
     word = distinctive_word(built_site, location)
     page.goto(server + "/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill(word)
-    result = page.locator(f'.md-search-result a[href$="{location}"]').first
+    search_for(page, word)
+    # Material adds ?h=<words> (to highlight them on the page) before the anchor.
+    page_url, anchor = location.split("#")
+    result = page.locator(f'.md-search-result a[href*="{page_url}"][href$="#{anchor}"]').first
     expect(result).to_be_visible(timeout=15000)
     shot(page, "search")
     result.click()
-    page.wait_for_url(re.compile(re.escape(location) + "$"))
+    page.wait_for_url(re.compile(re.escape(page_url) + r".*#" + re.escape(anchor) + "$"))
     expect(page.locator(f"[id='{quote.id}']")).to_be_in_viewport()
 
 
@@ -178,8 +186,7 @@ def test_works_from_file_urls(browser, built_site, real):
     practice = real.kb.practices[-1]
     page.locator(f'article a[href="practices/{practice.id}.html"]').click()
     expect(page.locator("h1")).to_contain_text(practice.title)
-    page.locator(".md-search__input").first.click(force=True)
-    page.locator(".md-search__input").fill("rehabilitation")
+    search_for(page, "rehabilitation")
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15000)
     assert not foreign, foreign
     context.close()

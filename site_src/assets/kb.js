@@ -1,3 +1,11 @@
+// Accessibility: Material's search dialog has no accessible name.
+function kbNameSearchDialog() {
+  const dialog = document.querySelector(".md-search[role=dialog]");
+  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search the knowledge base");
+}
+if (typeof document$ !== "undefined") document$.subscribe(kbNameSearchDialog);
+else document.addEventListener("DOMContentLoaded", kbNameSearchDialog);
+
 // Filters on the Quotes page: country, key practice and speaker, without leaving the page.
 // Material loads pages instantly (no full reload), so listen on its document$ observable.
 function kbSetupQuoteFilters() {
