@@ -140,7 +140,8 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
         put("introduction.md", "introduction.md.j2", intro=kb.introduction)
     put("lessons.md", "lessons.md.j2")
     put("matrix.md", "matrix.md.j2")
-    put("compare.md", "compare.md.j2", compare_rows=COMPARE_ROWS)
+    stated = {(f.metric, f.group) for c in kb.countries for f in c.figures}
+    put("compare.md", "compare.md.j2", compare_rows=[row for row in COMPARE_ROWS if row[0] in stated])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")
     svgs = charts.charts(kb)

@@ -1,0 +1,33 @@
+"""The benchmark suite: its synthetic corpus validates, and it runs at 1x (timings are not asserted)."""
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+from helpers import run_cli
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from corpus import generate  # noqa: E402
+
+
+def test_generated_corpus_validates_and_keeps_cross_links(tmp_path, real):
+    root = generate(tmp_path / "kb", 3)
+    proc = run_cli("validate", root=root)
+    assert proc.returncode == 0, proc.stdout
+    assert len(list((root / "countries").glob("*.yaml"))) == 3 * len(real.kb.countries)
+    copy = (root / "practices" / f"{real.kb.practices[0].id}-x2.yaml").read_text(encoding="utf-8")
+    assert copy.startswith("# yaml-language-server: $schema=../schema/practice.schema.json")
+
+
+def test_benchmark_runs_at_1x(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--scale", "1", "--repeat", "1",
+                           "--out", str(out)], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert "validate / parse floor" in proc.stdout and "query p95" in proc.stdout
+    (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    for key in ("validate_vs_parse", "pipeline_vs_mkdocs", "full_build_s", "rebuild_after_edit_s", "query_p95_ms",
+                "search_index_bytes", "page_download_bytes"):
+        assert result[key] > 0, key
