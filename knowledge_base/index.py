@@ -100,7 +100,8 @@ def documents(kb: KnowledgeBase) -> Iterator[Doc]:
                       site_url(page_of(c), "organizations"), org=name, country=(c.id,), practice=tuple(org.practices))
     for owner, q in kb.all_quotes():
         who = q.speaker or q.organization or "Unattributed"
-        yield Doc("quote", q.id, f"{who}: {' '.join(q.text.split()[:8])}…", q.text, site_url(page_of(owner), q.id),
+        words = q.text.split()
+        yield Doc("quote", q.id, f"{who}: “{' '.join(words[:8])}{'…' if len(words) > 8 else ''}”", q.text, site_url(page_of(owner), q.id),
                   speaker=q.speaker or "", org=q.organization or "",
                   country=(owner.id,) if isinstance(owner, Country) else (), practice=tuple(q.practices))
     for n, fn in sorted(kb.footnotes.items()):

@@ -1,0 +1,35 @@
+"""Generated pages of a small fixture knowledge base match the committed golden files.
+
+After an intended change to a template, regenerate them with
+    UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+and review the diff before committing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from knowledge_base.pipeline import check
+from knowledge_base.render import render_pages
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "golden-kb"
+GOLDEN = HERE / "golden"
+PAGES = ["practices/test-practice.md", "countries/testland.md", "sources.md", "lessons.md", "matrix.md",
+         "timeline.md", "quotes.md", "_snippets/abbreviations.md"]
+
+
+@pytest.fixture(scope="module")
+def pages():
+    result = check(FIXTURE)
+    assert result.ok, [p.format() for p in result.problems]
+    return render_pages(result.kb)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_generated_page_matches_golden(pages, name):
+    golden = GOLDEN / name.replace("/", "__")
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(pages[name], encoding="utf-8")
+    assert pages[name] == golden.read_text(encoding="utf-8"), f"{name} differs from {golden}; see this module's docstring"
