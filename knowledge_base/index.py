@@ -28,7 +28,7 @@ from .models import Country, Practice
 INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
-INDEX_VERSION = "2"  # bump when the schema or the documents change shape
+INDEX_VERSION = "3"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
     kind=ID(stored=True),

@@ -18,8 +18,10 @@ from whoosh.sorting import FieldFacet
 
 from whoosh.spelling import ListCorrector
 
-from .index import SCHEMA, SEARCH_FIELDS, WORDS, filter_query
+from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query
 
+FEW = 3  # a query with fewer hits than this gets a spelling suggestion
+_opened: dict[Path, tuple[str, object, object]] = {}  # folder -> (fingerprint, index, corrector)
 FIELD_ALIASES = {"organization": "org", "organisation": "org", "practices": "practice", "countries": "country"}
 _FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 
@@ -95,7 +97,7 @@ def _aliases():
 def search(folder: Path, text: str, *, kind=None, country=None, practice=None, limit: int = 10,
            html_snippets: bool = False) -> SearchResult:
     check_query(text)
-    ix = whoosh_index.open_dir(folder)
+    ix = _open(folder)
     parser = make_parser()
     query = parser.parse(text)
     restrict = filter_query(kind, country, practice)
@@ -114,7 +116,8 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
         total = results.estimated_length() if not results.has_exact_length() else len(results)
         facet_counts = {name: dict(sorted((key, len(docs)) for key, docs in results.groups(name).items() if key))
                         for name in facets}
-        suggestion = _suggest(searcher, parser, folder, query, text, total, restrict)
+        # "Did you mean" only when the query finds little: it costs a second search.
+        suggestion = _suggest(searcher, parser, folder, query, text, total, restrict) if total < FEW else None
     return SearchResult(text, total, suggestion, facet_counts, hits)
 
 
@@ -123,8 +126,7 @@ def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> st
 
     Corrections come from the unstemmed vocabulary, so the suggestion is a real word.
     """
-    words = (folder / WORDS).read_text(encoding="utf-8").split()
-    corrector = ListCorrector(words)
+    corrector = _opened[folder][2]
     correctors = {name: corrector for name in SEARCH_FIELDS}
     corrected = searcher.correct_query(query, text, correctors=correctors, maxdist=2, prefix=1)
     if corrected.query == query or corrected.string == text:
@@ -132,6 +134,16 @@ def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> st
     # The corrected terms are plain words: parse again so they are stemmed like the index.
     better = searcher.search(parser.parse(corrected.string), filter=restrict, limit=1)
     return corrected.string if len(better) > total else None
+
+
+def _open(folder: Path):
+    """The index at `folder`, opened once per process while its fingerprint holds."""
+    stamp = (folder / FINGERPRINT).read_text(encoding="utf-8")
+    cached = _opened.get(folder)
+    if cached is None or cached[0] != stamp:
+        words = (folder / WORDS).read_text(encoding="utf-8").split()
+        cached = _opened[folder] = (stamp, whoosh_index.open_dir(folder), ListCorrector(words))
+    return cached[1]
 
 
 def _split(value) -> list[str]:

@@ -134,18 +134,15 @@ def _fields_at(model: type[BaseModel], loc) -> set[str]:
 
 
 def _unwrap(annotation):
-    """Strip Optional[...] and Annotated[...] down to the useful type."""
+    """Strip Annotated[...] and Optional[...] down to the useful type."""
     while True:
         origin = typing.get_origin(annotation)
         if origin is typing.Annotated:
             annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
+            continue
+        if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(annotation) if a is not type(None)]
-            annotation = args[0] if len(args) == 1 else annotation
-            if len(args) != 1:
-                return annotation
-        else:
-            return annotation
-
-
-__all__ = ["ValidRecord", "validate_file", "SLUG_PATTERN"]
+            if len(args) == 1:
+                annotation = args[0]
+                continue
+        return annotation

@@ -141,6 +141,7 @@ QUOTE_PATH = "practices/test-practice.yaml"
 
 
 @pytest.mark.parametrize("old, new, line, needles", [
+    ("speaker: Feride Aktas", "speeker: Feride Aktas", 12, ["test-practice quotes[0].speeker: unknown field", "did you mean 'speaker'?"]),
     ("boxed: true", "boxed: yes", 13, ["boxed: Input should be a valid boolean", "write true or false"]),
     ("boxed: true", "boxed: on", 13, ["Input should be a valid boolean"]),
     ("url: https://example.org/source", "url: javascript:alert(1)", 18, ["must start with http:// or https://"]),
@@ -149,7 +150,7 @@ QUOTE_PATH = "practices/test-practice.yaml"
     ("cites: [9001]", "cites: [9002]", 14, ["footnote 9002 is cited but not defined"]),
     ("  - footnote: 9001", "  - footnote: 12", 16, ["footnote 12 is defined twice"]),
     ("id: test-practice-quote", "id: family-ties", 10, ["duplicate id 'family-ties', already used at practices/family-ties.yaml"]),
-], ids=["yes-boolean", "on-boolean", "javascript-url", "data-url", "file-url", "undefined-footnote",
+], ids=["nested-unknown-field", "yes-boolean", "on-boolean", "javascript-url", "data-url", "file-url", "undefined-footnote",
         "footnote-defined-twice", "duplicate-id-across-files"])
 def test_record_problems(content_copy, old, new, line, needles):
     write(content_copy, QUOTE_PRACTICE.replace(old, new), QUOTE_PATH)
