@@ -12,7 +12,11 @@ import re
 from functools import cached_property
 from pathlib import Path
 
-COMPENDIUM = Path(__file__).resolve().parent.parent.parent / "shared" / "compendium" / "compendium.txt"
+import os
+
+# The compendium's extracted text sits beside the repository (../shared/); KB_COMPENDIUM overrides.
+COMPENDIUM = Path(os.environ.get("KB_COMPENDIUM") or
+                  Path(__file__).resolve().parent.parent.parent / "shared" / "compendium" / "compendium.txt")
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'", "´": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
@@ -31,6 +35,9 @@ def canonical(text: str) -> str:
 
 class Compendium:
     def __init__(self, path: Path = COMPENDIUM):
+        if not path.exists():
+            raise FileNotFoundError(f"the compendium's text is not at {path}: keep ../shared/ beside the repository "
+                                    "or set KB_COMPENDIUM")
         self.path = path
         self.text = path.read_text(encoding="utf-8")
 
