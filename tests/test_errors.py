@@ -30,6 +30,7 @@ def validate(root):
 
 def write(root, text: str | bytes, path: str = PATH):
     target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):
         target.write_bytes(text)
     else:
