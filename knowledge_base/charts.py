@@ -7,17 +7,25 @@ footnotes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
-import matplotlib
+from .link import KnowledgeBase
 
-matplotlib.use("Agg")  # no display; SVG only
-import matplotlib.pyplot as plt  # noqa: E402
+CHART_VERSION = "1"  # bump when the drawing code changes, to invalidate cached SVGs
 
-from .link import KnowledgeBase  # noqa: E402
 
-plt.rcParams.update({"svg.hashsalt": "kb", "font.size": 10, "svg.fonttype": "path"})
+def _pyplot():
+    """matplotlib, imported only when a chart is really drawn (the import alone takes ~0.5 s)."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; SVG only
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "kb", "font.size": 10, "svg.fonttype": "path"})
+    return plt
 RETURN_METRICS = ("repatriated", "returned")
 
 
@@ -62,12 +70,12 @@ def _op_total(op) -> int | None:
 def _svg(fig) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    plt.close(fig)
+    _pyplot().close(fig)
     return buffer.getvalue()
 
 
 def returns_chart(rows: list[ChartRow]) -> str:
-    fig, ax = plt.subplots(figsize=(7, 3.2))
+    fig, ax = _pyplot().subplots(figsize=(7, 3.2))
     names = [r.country.name for r in rows]
     values = [r.figure.value for r in rows]
     bars = ax.barh(names, values, color="#3f51b5")
@@ -79,7 +87,7 @@ def returns_chart(rows: list[ChartRow]) -> str:
 
 
 def women_children_chart(rows) -> str:
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig, ax = _pyplot().subplots(figsize=(7, 3.4))
     names = [c.name for c, _, _ in rows]
     y = range(len(rows))
     women = [w.value if w else 0 for _, w, _ in rows]
@@ -97,6 +105,7 @@ def women_children_chart(rows) -> str:
 def operations_chart(rows: list[ChartRow]) -> str:
     import datetime as dt
 
+    plt = _pyplot()
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     countries = sorted({r.country.name for r in rows})
     colours = dict(zip(countries, plt.get_cmap("tab10").colors))
@@ -111,16 +120,43 @@ def operations_chart(rows: list[ChartRow]) -> str:
     return _svg(fig)
 
 
-def charts(kb: KnowledgeBase) -> dict[str, str]:
-    """{file name: SVG} for the charts page."""
+def charts(kb: KnowledgeBase, cache: Path | None = None) -> dict[str, str]:
+    """{file name: SVG} for the charts page.
+
+    Drawing is the slow part of a build, so each SVG is cached under `cache`,
+    keyed by the data it shows: an edit that changes no charted figure redraws nothing.
+    """
     out = {}
-    if rows := returns_rows(kb):
-        out["returns-by-country.svg"] = returns_chart(rows)
-    if rows := women_children_rows(kb):
-        out["women-children-by-country.svg"] = women_children_chart(rows)
-    if rows := operation_rows(kb):
-        out["operations-over-time.svg"] = operations_chart(rows)
+    for name, rows, draw in (
+        ("returns-by-country.svg", returns_rows(kb), returns_chart),
+        ("women-children-by-country.svg", women_children_rows(kb), women_children_chart),
+        ("operations-over-time.svg", operation_rows(kb), operations_chart),
+    ):
+        if rows:
+            out[name] = _cached(cache, name, repr(_plain(rows)), lambda: draw(rows))
     return out
+
+
+def _plain(rows) -> list:
+    """What a chart shows, as plain data (its cache key)."""
+    plain = []
+    for row in rows:
+        parts = row if isinstance(row, tuple) else (row.country, row.figure)
+        plain.append([p.model_dump() if p is not None else None for p in parts])
+    return plain
+
+
+def _cached(cache: Path | None, name: str, key: str, draw) -> str:
+    if cache is None:
+        return draw()
+    digest = hashlib.sha256((CHART_VERSION + name + key).encode()).hexdigest()[:20]
+    path = cache / f"{digest}.svg"
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    svg = draw()
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(svg, encoding="utf-8")
+    return svg
 
 
 operation_total = _op_total

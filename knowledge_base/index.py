@@ -9,6 +9,7 @@ stemmed; ids, kinds, countries and practices are exact keywords.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -27,7 +28,8 @@ from .models import Country, Practice
 
 INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
-WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
+WORDS = "words.txt"
+RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built  # unstemmed vocabulary, for "did you mean"
 INDEX_VERSION = "3"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
@@ -155,11 +157,22 @@ def ensure_index(kb: KnowledgeBase, files: list[Path], root: Path) -> tuple[Path
 def related_quotes(folder: Path, kb: KnowledgeBase, top: int = 4) -> dict[str, list]:
     """For each practice and country: quotes from elsewhere that read like it (more-like-this).
 
-    Returns {record id: [(owner record, quote), ...]}.
+    Returns {record id: [(owner record, quote), ...]}. The choice is kept beside the index
+    (related.json), so it is made again only when the index is rebuilt.
     """
     by_id = {q.id: (owner, q) for owner, q in kb.all_quotes()}
+    cache = folder / RELATED
+    if cache.exists():
+        chosen = json.loads(cache.read_text(encoding="utf-8"))
+    else:
+        chosen = _choose_related(folder, kb, top)
+        cache.write_text(json.dumps(chosen), encoding="utf-8")
+    return {rid: [by_id[qid] for qid in qids if qid in by_id] for rid, qids in chosen.items()}
+
+
+def _choose_related(folder: Path, kb: KnowledgeBase, top: int) -> dict[str, list[str]]:
     ix = whoosh_index.open_dir(folder)
-    related: dict[str, list] = {}
+    chosen: dict[str, list[str]] = {}
     with ix.searcher() as searcher:
         for record in [*kb.practices, *kb.countries]:
             docnum = searcher.document_number(id=record.id)
@@ -169,8 +182,8 @@ def related_quotes(folder: Path, kb: KnowledgeBase, top: int = 4) -> dict[str, l
             if isinstance(record, Practice):
                 own |= {q.id for _, q in kb.quotes_by_practice[record.id]}
             hits = searcher.more_like(docnum, "text", top=top + len(own), filter=Term("kind", "quote"))
-            related[record.id] = [by_id[h["id"]] for h in hits if h["id"] not in own and h["id"] in by_id][:top]
-    return related
+            chosen[record.id] = [h["id"] for h in hits if h["id"] not in own][:top]
+    return chosen
 
 
 def filter_query(kind: str | None = None, country: str | None = None, practice: str | None = None):

@@ -26,6 +26,7 @@ from knowledge_base.render import render_pages, write_pages
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 GENERATED = ".generated/docs"
+CACHE = ".generated/cache"
 SNIPPETS = "_snippets"
 IFRAME_WORKER = "assets/vendor/iframe-worker-shim.js"
 DOWNLOADS = "downloads"  # exports, published at site/downloads/
@@ -44,7 +45,7 @@ def on_config(config):
         raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
     out = root / GENERATED
     folder, _ = ensure_index(result.kb, result.files, root)
-    pages = render_pages(result.kb, related=related_quotes(folder, result.kb))
+    pages = render_pages(result.kb, related=related_quotes(folder, result.kb), cache=root / CACHE)
     write_pages(pages, out)
     downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
     _state.update(kb=result.kb, out=out,

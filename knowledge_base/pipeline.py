@@ -30,14 +30,36 @@ class Result:
         return not self.problems
 
 
+# path -> ((mtime_ns, size), record or None, problems): a file is parsed and validated
+# again only when it changed (serve rebuilds after one edit stay fast).
+_per_file: dict[Path, tuple[tuple[int, int], ValidRecord | None, list[Problem]]] = {}
+
+
+def _load_and_validate(path: Path, root: Path) -> tuple[ValidRecord | None, list[Problem]]:
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _per_file.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1], cached[2]
+    record, problems = validate_file(load_file(path, path.relative_to(root).as_posix()))
+    _per_file[path] = (stamp, record, problems)
+    return record, problems
+
+
+def forget_files() -> None:
+    """Drop the per-file cache (the benchmarks time cold validation)."""
+    _per_file.clear()
+    _cache.clear()
+
+
 def check(root: Path = REPO_ROOT) -> Result:
     """Load, validate and link every record under `root`."""
+    root = root.resolve()
     files = discover(root, RECORD_KINDS)
     problems: list[Problem] = []
     valid = []
     for path in files:
-        loaded = load_file(path, path.relative_to(root).as_posix())
-        record, found = validate_file(loaded)
+        record, found = _load_and_validate(path, root)
         problems.extend(found)
         if record is not None:
             valid.append(record)

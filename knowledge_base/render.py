@@ -118,10 +118,12 @@ def make_environment() -> Environment:
     return env
 
 
-def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None) -> dict[str, str]:
+def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
+                 cache: Path | None = None) -> dict[str, str]:
     """Every generated page: {path relative to the docs root: Markdown}.
 
-    `related` maps a practice or country id to related quotes chosen by the index.
+    `related` maps a practice or country id to related quotes chosen by the index;
+    `cache` is a folder where drawn charts are kept between builds.
     """
     env = env or make_environment()
     pages: dict[str, str] = {}
@@ -144,7 +146,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("compare.md", "compare.md.j2", compare_rows=[row for row in COMPARE_ROWS if row[0] in stated])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")
-    svgs = charts.charts(kb)
+    svgs = charts.charts(kb, cache)
     put("charts.md", "charts.md.j2", charts=svgs, returns_rows=charts.returns_rows(kb),
         women_children_rows=charts.women_children_rows(kb), operation_rows=charts.operation_rows(kb),
         operation_total=charts.operation_total)

@@ -111,7 +111,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
                 practices=_split(h.get("practice")), url=h["url"],
                 snippet=h.highlights("text") or h.highlights("title") or _lead(h.get("text", "")),
                 score=round(float(h.score), 4))
-            for h in results
+            for h in results[:limit]
         ]
         total = results.estimated_length() if not results.has_exact_length() else len(results)
         facet_counts = {name: dict(sorted((key, len(docs)) for key, docs in results.groups(name).items() if key))

@@ -105,7 +105,10 @@ def serve_site(root: Path, dev_addr: str, report) -> int:
     _quiet_mkdocs_logging()
     logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
     try:
-        serve(config_file=str(MKDOCS_YML), dev_addr=dev_addr, livereload=True)
+        # Dirty rebuilds: after an edit MkDocs rebuilds only the pages whose Markdown changed
+        # (the hook rewrites only those), so one edit shows in about a second. Not strict: a
+        # preview logs a broken link instead of stopping; `build` stays strict.
+        serve(config_file=str(MKDOCS_YML), dev_addr=dev_addr, livereload=True, build_type="dirty", strict=False)
     except MkDocsException as exc:
         print(f"serve failed: {exc}", file=sys.stderr)
         return 1
