@@ -8,6 +8,7 @@ next to the hand-written ones of site_src/.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -45,7 +46,10 @@ def on_config(config):
         raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
     out = root / GENERATED
     folder, _ = ensure_index(result.kb, result.files, root)
-    pages = render_pages(result.kb, related=related_quotes(folder, result.kb), cache=root / CACHE)
+    recorded = REPO_ROOT / "benchmarks" / "recorded.json"
+    benchmarks = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
+    pages = render_pages(result.kb, related=related_quotes(folder, result.kb), cache=root / CACHE,
+                         benchmarks=benchmarks)
     write_pages(pages, out)
     downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
     _state.update(kb=result.kb, out=out,

@@ -119,11 +119,12 @@ def make_environment() -> Environment:
 
 
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
-                 cache: Path | None = None) -> dict[str, str]:
+                 cache: Path | None = None, benchmarks: dict | None = None) -> dict[str, str]:
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index;
-    `cache` is a folder where drawn charts are kept between builds.
+    `cache` is a folder where drawn charts are kept between builds; `benchmarks` the recorded
+    results of benchmarks/run.py, shown on the Performance page.
     """
     env = env or make_environment()
     pages: dict[str, str] = {}
@@ -159,6 +160,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     # Lists included into hand-written pages (site_src/) with pymdownx.snippets.
     put("_snippets/practice-list.md", "snippet_practice_list.md.j2")
     put("_snippets/country-list.md", "snippet_country_list.md.j2")
+    put("_snippets/benchmark-results.md", "snippet_benchmarks.md.j2", bench=benchmarks)
     return pages
 
 
