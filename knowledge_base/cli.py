@@ -113,7 +113,12 @@ def cmd_export(args) -> int:
         report(result.problems)
         return EXIT_PROBLEMS
     out = Path(args.out) if args.out else _root(args) / "site" / "downloads"
-    for path in export_all(result.kb, out):
+    try:
+        written = export_all(result.kb, out)
+    except OSError as error:
+        print(f"error: cannot write the exports to {out}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    for path in written:
         print(path)
     return EXIT_OK
 

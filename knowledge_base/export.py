@@ -96,7 +96,8 @@ def write_sqlite(path: Path, data: dict[str, tuple[list[str], list[tuple]]]) -> 
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
-        db.execute("PRAGMA foreign_keys = ON")
+        # Keys are checked once all rows are in (foreign_key_check below): an
+        # "ibid." footnote may point at a footnote inserted after it.
         order = ["practices", "countries", *[n for n in data if n not in ("practices", "countries")]]
         for name in order:
             columns, rows = data[name]

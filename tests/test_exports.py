@@ -1,0 +1,117 @@
+"""`python build.py export`: every file parses and holds exactly the records."""
+
+import csv
+import json
+import re
+import sqlite3
+
+import jsonschema
+import pytest
+
+from helpers import ROOT, assert_no_traceback, run_cli
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    out = tmp_path_factory.mktemp("downloads")
+    proc = run_cli("export", "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def expected_counts(kb):
+    return {
+        "practices": len(kb.practices),
+        "countries": len(kb.countries),
+        "figures": sum(len(c.figures) for c in kb.countries),
+        "operations": sum(len(c.operations) for c in kb.countries),
+        "examples": sum(len(c.examples) for c in kb.countries),
+        "facts": sum(len(c.facts) for c in kb.countries),
+        "quotes": len(list(kb.all_quotes())),
+        "footnotes": len(kb.footnotes),
+        "organizations": sum(len(c.organizations) for c in kb.countries),
+        "lessons": len(kb.lessons),
+    }
+
+
+def test_kb_json_validates_against_its_published_schema(exported, real):
+    document = json.loads((exported / "kb.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "schema" / "kb.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(document, schema)
+    assert [p["id"] for p in document["practices"]] == [p.id for p in real.kb.practices]
+    assert [c["id"] for c in document["countries"]] == [c.id for c in real.kb.countries]
+    assert len(document["lessons"]) == len(real.kb.lessons)
+    assert document["introduction"]["id"] == real.kb.introduction.id
+    assert [f["footnote"] for f in document["footnotes"]] == sorted(real.kb.footnotes)
+
+
+def test_kb_json_breaking_the_schema_is_caught(exported):
+    document = json.loads((exported / "kb.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "schema" / "kb.schema.json").read_text(encoding="utf-8"))
+    document["practices"][0]["number"] = "one"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, schema)
+
+
+def test_every_csv_holds_every_record(exported, real):
+    for table, count in expected_counts(real.kb).items():
+        with (exported / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert len(rows) == count, f"{table}.csv has {len(rows)} rows, the records {count}"
+        ids = [next(iter(row.values())) for row in rows]
+        assert len(set(ids)) == len(ids), f"{table}.csv: keys are not unique"
+
+
+def test_quotes_csv_keeps_the_verbatim_text_and_speaker(exported, real):
+    with (exported / "quotes.csv").open(encoding="utf-8", newline="") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+    for _, quote in real.kb.all_quotes():
+        assert rows[quote.id]["text"] == quote.text
+        assert rows[quote.id]["speaker"] == (quote.speaker or "")
+
+
+def test_sqlite_has_the_tables_with_keys_that_hold(exported, real):
+    db = sqlite3.connect(exported / "kb.sqlite")
+    try:
+        for table, count in expected_counts(real.kb).items():
+            assert db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == count, table
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+        fks = {row[2] for row in db.execute('PRAGMA foreign_key_list("quotes")')}
+        assert fks == {"countries"}
+        # the many-to-many tables answer "which countries' examples illustrate practice N?"
+        pairs = db.execute("SELECT DISTINCT e.country FROM example_practices ep JOIN examples e ON e.id = ep.examples_id "
+                           "WHERE ep.practices_id = ?", ("family-ties",)).fetchall()
+        assert {c for (c,) in pairs} == {c.id for c, _ in real.kb.examples_by_practice["family-ties"]}
+    finally:
+        db.close()
+
+
+def test_bibtex_and_csl_json_list_every_footnote_with_a_text(exported, real):
+    cited = {n for n, f in real.kb.footnotes.items() if f.text}
+    bib = (exported / "sources.bib").read_text(encoding="utf-8")
+    assert {int(n) for n in re.findall(r"@misc\{compendium-fn-(\d+),", bib)} == cited
+    assert bib.count("{") == bib.count("}"), "unbalanced braces break reference managers"
+    items = json.loads((exported / "sources.csl.json").read_text(encoding="utf-8"))
+    assert {item["id"] for item in items} == {"bulan-compendium"} | {f"compendium-fn-{n}" for n in cited}
+    with_url = {f"compendium-fn-{n}": f.url for n, f in real.kb.footnotes.items() if f.text and f.url}
+    assert {item["id"]: item["URL"] for item in items if "URL" in item} == with_url
+
+
+def test_broken_foreign_key_is_refused(tmp_path):
+    from knowledge_base.export import write_sqlite
+
+    data = {"practices": (["id"], [("p",)]), "countries": (["id"], [("c",)]),
+            "figures": (["id", "country"], [("f", "nowhere")]),
+            "examples": (["id", "country", "practices"], []), "quotes": (["id", "country", "practices"], []),
+            "lessons": (["id", "practices", "countries"], [])}
+    with pytest.raises(ValueError, match="foreign keys do not hold"):
+        write_sqlite(tmp_path / "kb.sqlite", data)
+
+
+def test_export_to_an_unwritable_place_fails_cleanly(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    proc = run_cli("export", "--out", str(blocker / "downloads"))
+    assert proc.returncode == 1
+    assert "cannot write the exports" in proc.stderr
+    assert_no_traceback(proc)
