@@ -11,6 +11,8 @@ def page(site, rel):
 
 
 def text_of(html):
+    # Inline tags (abbreviation tooltips, links, emphasis) join their text; block tags separate it.
+    html = re.sub(r"</?(?:abbr|a|em|strong|code|span|sup)\b[^>]*>", "", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
