@@ -1,0 +1,135 @@
+"""The policymakers' views: charts, timeline, organizations, lessons, glossary tooltips, citations, related quotes."""
+
+import re
+import xml.etree.ElementTree as ET
+from html import unescape
+from urllib.parse import urljoin
+
+from test_site import page, text_of
+
+
+def links(html):
+    return [unescape(h) for h in re.findall(r'<a [^>]*href="([^"]+)"', html)]
+
+
+def anchor_exists(site, origin, href):
+    """Does a relative link from page `origin` lead to a page (and anchor) of the built site?"""
+    target = urljoin(f"http://kb/{origin}", href)
+    path, _, anchor = target.removeprefix("http://kb/").partition("#")
+    html_file = site / (path or "index.html")
+    if not html_file.is_file():
+        return False
+    return not anchor or f'id="{anchor}"' in html_file.read_text(encoding="utf-8")
+
+
+def test_charts_are_local_svg_with_text_alternatives_and_tables(built_site, real):
+    html = page(built_site, "charts")
+    images = re.findall(r'<img alt="([^"]+)" src="([^"]+)"', html)
+    assert len(images) == 3
+    for alt, src in images:
+        assert src.startswith("charts/") and src.endswith(".svg")
+        ET.parse(built_site / src)  # a well-formed SVG file, drawn at build time
+        assert len(alt) > 40
+    returns_alt = unescape(images[0][0])
+    for country in real.kb.countries:
+        stated = [f for f in country.figures if f.metric in ("returned", "repatriated") and f.group == "all"]
+        if stated:
+            assert f"{country.name} {max(int(f.value) for f in stated)}" in returns_alt
+    assert html.count("<table") == 3, "each chart comes with the table behind it"
+
+
+def test_timeline_lists_every_operation_and_links_it(built_site, real):
+    html = page(built_site, "timeline")
+    hrefs = links(html)
+    for country in real.kb.countries:
+        for operation in country.operations:
+            href = f"countries/{country.id}.html#{operation.id}"
+            assert href in hrefs, f"{operation.id} missing from the timeline"
+            assert anchor_exists(built_site, "timeline.html", href)
+    dated = [op.date for _, op in real.kb.timeline() if op.date]
+    assert dated == sorted(dated), "dated operations come in date order"
+
+
+def test_organizations_directory_lists_every_organization_with_its_practices(built_site, real):
+    html = page(built_site, "organizations")
+    plain = text_of(html)
+    groups = real.kb.organizations_directory()
+    assert sum(len(entries) for _, entries in groups) == sum(len(c.organizations) for c in real.kb.countries)
+    for name, entries in groups:
+        # one heading per organization, however many countries name it
+        assert f'id="{entries[0][2]}"' in html
+        assert " ".join(name.split()) in plain
+        section = html[html.index(f'id="{entries[0][2]}"'):]
+        section = section[:section.find("<h2", 10) if "<h2" in section[10:] else None]
+        for country, organization, _ in entries:
+            assert f'href="countries/{country.id}.html"' in section, f"{name}: {country.id} missing"
+            for pid in organization.practices:
+                assert f'href="practices/{pid}.html"' in section, f"{name}: practice {pid} missing"
+
+
+def test_lessons_page_links_each_lesson_to_its_practices_and_back(built_site, real):
+    html = page(built_site, "lessons")
+    assert len(real.kb.lessons) >= 10
+    for lesson in real.kb.lessons:
+        section = html[html.index(f'id="lesson-{lesson.id}"'):]
+        section = section[:section.find("<h2", 10) if "<h2" in section[10:] else None]
+        for pid in lesson.practices:
+            assert f'href="practices/{pid}.html"' in section, f"lesson {lesson.id} does not link {pid}"
+            practice_html = page(built_site, f"practices/{pid}")
+            assert f'lessons.html#lesson-{lesson.id}' in practice_html, f"{pid} does not link back to {lesson.id}"
+
+
+def test_abbreviations_are_tooltips_wherever_they_occur(built_site, real):
+    glossary = next(vr.record for vr in real.records if type(vr.record).__name__ == "Glossary")
+    expansions = {e.abbreviation: e.expansion for e in glossary.entries}
+    germany = page(built_site, "countries/germany")
+    assert f'<abbr title="{expansions["BAMF"]}">BAMF</abbr>' in unescape(germany)
+    kosovo = page(built_site, "countries/kosovo")
+    assert f'<abbr title="{expansions["DPRRP"]}">DPRRP</abbr>' in unescape(kosovo)
+    glossary_page = text_of(page(built_site, "glossary"))
+    for abbreviation, expansion in expansions.items():
+        assert abbreviation in glossary_page and expansion in glossary_page
+
+
+def test_every_practice_and_country_page_can_be_cited(built_site, real):
+    for kind, records in (("practices", real.kb.practices), ("countries", real.kb.countries)):
+        for record in records:
+            html = page(built_site, f"{kind}/{record.id}")
+            assert 'id="cite-this-page"' in html, f"{kind}/{record.id}"
+            cite = text_of(html[html.index('id="cite-this-page"'):])
+            assert "Bulan Institute for Peace Innovations" in cite
+            assert f"{kind}/{record.id}.html" in cite
+            assert "section" in cite
+
+
+def test_related_quotes_open_at_existing_anchors(built_site, real):
+    shown = 0
+    for kind, records in (("practices", real.kb.practices), ("countries", real.kb.countries)):
+        for record in records:
+            html = page(built_site, f"{kind}/{record.id}")
+            assert 'id="related-quotes"' in html, f"{kind}/{record.id} has no related quotes"
+            section = html[html.index('id="related-quotes"'):html.index('id="cite-this-page"')]
+            own = {q.id for q in record.quotes}
+            for href in links(section):
+                assert anchor_exists(built_site, f"{kind}/{record.id}.html", href), href
+                assert href.rpartition("#")[2] not in own, "a page's own quotes are not 'related'"
+                shown += 1
+    assert shown >= 16
+
+
+def test_sources_cited_in_links_lead_to_the_citing_anchor(built_site, real):
+    html = page(built_site, "sources")
+    for number in real.kb.footnotes:
+        block = html[html.index(f'id="fn-{number}"'):]
+        block = block[:block.find("<h3", 10)]
+        cited_in = [h for h in links(block) if not h.startswith("#") and not h.startswith("http")]
+        assert len(cited_in) == len(real.kb.citations.get(number, [])), f"footnote {number}"
+        for href in cited_in:
+            assert anchor_exists(built_site, "sources.html", href), f"footnote {number}: {href}"
+
+
+def test_every_footnote_reference_on_a_page_leads_to_its_source(built_site, real):
+    for html_file in sorted(built_site.glob("*/*.html")) + [built_site / "introduction.html"]:
+        html = html_file.read_text(encoding="utf-8")
+        for number in re.findall(r'sources\.html#fn-(\d+)', html):
+            assert int(number) in real.kb.footnotes, f"{html_file.name} cites undefined footnote {number}"
