@@ -27,6 +27,15 @@ def test_home_links_the_nine_practices_with_the_compendium_titles(built_site, re
         assert f"Key practice {practice.number}: {practice.title}" in text_of(re.search(r"<h1.*?</h1>", html, re.S).group(0))
 
 
+def test_home_reaches_every_view(built_site):
+    home = page(built_site, "")
+    article = home[home.index("<article"):home.index("</article>")]
+    for view in ("matrix", "compare", "charts", "timeline", "organizations", "lessons", "glossary", "introduction",
+                 "quotes", "sources", "downloads"):
+        assert f'href="{view}.html"' in article, f"the home page does not link {view}.html"
+        assert (built_site / f"{view}.html").is_file()
+
+
 def test_practice_and_country_pages_link_both_ways(built_site, real):
     kb = real.kb
     for practice in kb.practices:
