@@ -303,6 +303,10 @@ class Introduction(Record):
     title: Text
     summary: Text
     context: list[Passage] = Field(min_length=1)
+    practices_overview: list[Passage] = Field(
+        default_factory=list,
+        description="Section II's framing of the key practices, in your own words: how the research team "
+        "identified them, what counts as a promising practice, and the section's closing summary.")
     figures: list[Figure] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
     footnotes: list[Footnote] = Field(default_factory=list)

@@ -133,3 +133,10 @@ def test_every_footnote_reference_on_a_page_leads_to_its_source(built_site, real
         html = html_file.read_text(encoding="utf-8")
         for number in re.findall(r'sources\.html#fn-(\d+)', html):
             assert int(number) in real.kb.footnotes, f"{html_file.name} cites undefined footnote {number}"
+
+
+def test_practices_index_explains_how_the_practices_were_identified(built_site, real):
+    plain = text_of(page(built_site, "practices/index"))
+    assert real.kb.introduction.practices_overview, "section II's framing is not recorded"
+    for passage in real.kb.introduction.practices_overview:
+        assert " ".join(passage.text.split()) in plain
