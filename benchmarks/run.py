@@ -16,6 +16,7 @@ Timing lives here, never in tests: tests only check that this runs at 1x.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -213,7 +214,8 @@ def main(argv=None) -> int:
         for scale in args.scale:
             print(f"measuring {scale}x ...", file=sys.stderr, flush=True)
             results.append(measure(scale, args.repeat, Path(tmp), with_serve=not args.no_serve))
-    report = {"machine": machine(), "targets": TARGETS, "results": results}
+    report = {"measured": datetime.date.today().isoformat(), "machine": machine(), "targets": TARGETS,
+              "results": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"machine: {report['machine']['cpu']} ({report['machine']['cores']} cores), Python {report['machine']['python']}")
