@@ -144,3 +144,18 @@ def test_related_quotes_on_practice_pages(built_site, real):
         if 'id="related-quotes"' in html:
             pages_with_related += 1
     assert pages_with_related >= 5
+
+
+def test_readme_json_example_matches_the_real_output(indexed):
+    import re
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = json.loads(re.search(r"```json\n(.*?)```", readme, re.S).group(1))
+    real = search(indexed, documented["query"])
+    assert set(documented) == set(real)
+    assert set(documented["hits"][0]) == set(real["hits"][0])
+    assert set(documented["facets"]) == set(real["facets"])
+    page = documented["hits"][0]["url"].split("#")[0]
+    assert any(hit["url"].split("#")[0] == page for hit in real["hits"]), "README shows URLs the site does not use"
