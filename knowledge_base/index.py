@@ -30,14 +30,16 @@ INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built  # unstemmed vocabulary, for "did you mean"
-INDEX_VERSION = "3"  # bump when the schema or the documents change shape
+INDEX_VERSION = "3+chars"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
     kind=ID(stored=True),
     id=ID(stored=True, unique=True),
     # Porter2 (Snowball English) stems "repatriating" and "repatriation" alike; Porter 1 does not.
-    title=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), field_boost=2.0),
-    text=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem)),
+    # chars=True stores each word's character span, so snippets are cut without re-analysing
+    # long texts at query time (Whoosh's "pinpoint" highlighting).
+    title=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), field_boost=2.0, chars=True),
+    text=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), chars=True),
     speaker=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None)),
     org=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None)),
     country=KEYWORD(stored=True, commas=True, lowercase=True),

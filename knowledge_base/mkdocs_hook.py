@@ -45,14 +45,20 @@ def on_config(config):
     if result.problems:
         raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
     out = root / GENERATED
-    folder, _ = ensure_index(result.kb, result.files, root)
+    if os.environ.get("KB_SERVING") and "related" in _state:
+        # A rebuild while serving, after an edit: re-render the pages at once and keep the
+        # Whoosh index, the related quotes and the downloads of the first build; the next
+        # `python build.py build` (or a new `serve`) refreshes them.
+        related, downloads = _state["related"], _state["downloads"]
+    else:
+        folder, _ = ensure_index(result.kb, result.files, root)
+        related = related_quotes(folder, result.kb)
+        downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
     recorded = REPO_ROOT / "benchmarks" / "recorded.json"
     benchmarks = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
-    pages = render_pages(result.kb, related=related_quotes(folder, result.kb), cache=root / CACHE,
-                         benchmarks=benchmarks)
+    pages = render_pages(result.kb, related=related, cache=root / CACHE, benchmarks=benchmarks)
     write_pages(pages, out)
-    downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
-    _state.update(kb=result.kb, out=out,
+    _state.update(kb=result.kb, out=out, related=related, downloads=downloads,
                   pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")) + downloads)
 
     snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})

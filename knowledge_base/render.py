@@ -7,6 +7,7 @@ marked safe, so record text can never inject markup, links or script.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from pathlib import Path
@@ -118,6 +119,11 @@ def make_environment() -> Environment:
     return env
 
 
+# One environment per process: Jinja keeps the compiled templates (and recompiles a template
+# whose file changed), so a rebuild while serving does not compile them all again.
+_shared_environment = functools.cache(make_environment)
+
+
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
                  cache: Path | None = None, benchmarks: dict | None = None) -> dict[str, str]:
     """Every generated page: {path relative to the docs root: Markdown}.
@@ -126,7 +132,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     `cache` is a folder where drawn charts are kept between builds; `benchmarks` the recorded
     results of benchmarks/run.py, shown on the Performance page.
     """
-    env = env or make_environment()
+    env = env or _shared_environment()
     pages: dict[str, str] = {}
     related = related or {}
 

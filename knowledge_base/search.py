@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, UppercaseFormatter
+from whoosh.highlight import HtmlFormatter, PinpointFragmenter, UppercaseFormatter
 from whoosh.qparser import MultifieldParser
 from whoosh.sorting import FieldFacet
 
@@ -104,12 +104,12 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
     facets = {"kind": FieldFacet("kind"), "country": FieldFacet("country", allow_overlap=True)}
     with ix.searcher() as searcher:
         results = searcher.search(query, filter=restrict, limit=limit, groupedby=facets, terms=True)
-        results.fragmenter = ContextFragmenter(maxchars=200, surround=60)
+        results.fragmenter = PinpointFragmenter(maxchars=200, surround=60, autotrim=True)
         results.formatter = HtmlFormatter(tagname="mark", between=" … ") if html_snippets else UppercaseFormatter(between=" … ")
         hits = [
             Hit(kind=h["kind"], id=h["id"], title=h["title"], country=_split(h.get("country")),
                 practices=_split(h.get("practice")), url=h["url"],
-                snippet=h.highlights("text") or h.highlights("title") or _lead(h.get("text", "")),
+                snippet=" ".join((h.highlights("text") or h.highlights("title") or _lead(h.get("text", ""))).split()),
                 score=round(float(h.score), 4))
             for h in results[:limit]
         ]

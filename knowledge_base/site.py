@@ -102,6 +102,7 @@ def serve_site(root: Path, dev_addr: str, report) -> int:
         report(result.problems)
         return 1
     os.environ["KB_CONTENT_ROOT"] = str(root)
+    os.environ["KB_SERVING"] = "1"  # the hook keeps rebuilds after an edit to what the preview needs
     _quiet_mkdocs_logging()
     logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
     try:
