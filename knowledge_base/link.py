@@ -124,7 +124,13 @@ def walk(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str, objec
                     yield from walk(item, path + (name, i))
 
 
-def link(valid: list[ValidRecord]) -> tuple[KnowledgeBase, list[Problem]]:
+def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None) -> tuple[KnowledgeBase, list[Problem]]:
+    """Check ids, footnotes and references across records; derive the reverse links.
+
+    `unreadable` maps a folder to the ids (file names) of its records that failed to load or
+    validate: references to them are not reported again, the file's own problem says it all.
+    """
+    unreadable = unreadable or {}
     kb = KnowledgeBase()
     problems: list[Problem] = []
 
@@ -157,8 +163,8 @@ def link(valid: list[ValidRecord]) -> tuple[KnowledgeBase, list[Problem]]:
                     kb.footnotes[value] = owner
 
     # 3. references resolve
-    practice_ids = {vr.record.id for vr in valid if vr.kind == "practices"}
-    country_ids = {vr.record.id for vr in valid if vr.kind == "countries"}
+    practice_ids = {vr.record.id for vr in valid if vr.kind == "practices"} | unreadable.get("practices", set())
+    country_ids = {vr.record.id for vr in valid if vr.kind == "countries"} | unreadable.get("countries", set())
     for vr in valid:
         for path, name, value, owner in walk(vr.record):
             if name == "practices" and isinstance(value, list):

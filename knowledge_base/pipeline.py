@@ -58,12 +58,15 @@ def check(root: Path = REPO_ROOT) -> Result:
     files = discover(root, RECORD_KINDS)
     problems: list[Problem] = []
     valid = []
+    unreadable: dict[str, set[str]] = {}
     for path in files:
         record, found = _load_and_validate(path, root)
         problems.extend(found)
         if record is not None:
             valid.append(record)
-    kb, link_problems = link(valid)
+        else:  # its own problems are reported; references to it are not errors as well
+            unreadable.setdefault(path.parent.name, set()).add(path.stem)
+    kb, link_problems = link(valid, unreadable)
     problems.extend(link_problems)
     return Result(kb, sorted(set(problems)), files, valid)
 

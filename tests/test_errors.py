@@ -169,3 +169,26 @@ def test_github_annotations(content_copy):
     proc = run_cli("validate", "--format", "github", root=content_copy)
     assert proc.returncode == 1
     assert f"::error file={PATH},line=5,col=1::lesson-test txet: unknown field 'txet'" in proc.stdout
+
+
+def test_a_broken_record_is_reported_once_not_by_every_reference_to_it(content_copy):
+    # Many practices and lessons name Kosovo: its syntax error must not turn into a
+    # cascade of "unknown country id 'kosovo'" errors that bury the real one.
+    path = content_copy / "countries" / "kosovo.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Kosovo", "name: [Kosovo", 1), encoding="utf-8")
+    proc = validate(content_copy)
+    assert proc.returncode == 1
+    problems = proc.stdout.strip().splitlines()
+    assert len(problems) == 1 and problems[0].startswith("countries/kosovo.yaml:"), proc.stdout
+
+
+def test_two_mistakes_in_two_files_are_both_reported_in_one_run(content_copy):
+    write(content_copy, GOOD_LESSON.replace("title: A test", "titel: A test"))
+    practice = content_copy / "practices" / "family-ties.yaml"
+    text = practice.read_text(encoding="utf-8")
+    practice.write_text(text.replace("number: 5", "number: five", 1), encoding="utf-8")
+    proc = validate(content_copy)
+    assert_error(proc, PATH, 4, "unknown field 'titel'", "did you mean 'title'")
+    line = next(i for i, l in enumerate(practice.read_text(encoding="utf-8").splitlines(), 1) if l.startswith("number:"))
+    assert_error(proc, "practices/family-ties.yaml", line, "number")
+    assert proc.stdout.splitlines() == sorted(proc.stdout.splitlines()), "problems come sorted by file and line"
