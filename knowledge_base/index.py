@@ -28,8 +28,8 @@ from .models import Country, Practice
 
 INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
-WORDS = "words.txt"
-RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built  # unstemmed vocabulary, for "did you mean"
+WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
+RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built
 INDEX_VERSION = "3+chars"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
