@@ -30,10 +30,14 @@ INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built
-INDEX_VERSION = "3+chars"  # bump when the schema or the documents change shape
+INDEX_VERSION = "5"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
-    kind=ID(stored=True),
+    # Facets read columns (sortable=True) instead of scanning every posting of the field at
+    # each query. A document may have several countries: `countries` holds them together as
+    # one column value ("kosovo,uzbekistan"), which search.py splits into per-country counts.
+    kind=ID(stored=True, sortable=True),
+    countries=ID(sortable=True),
     id=ID(stored=True, unique=True),
     # Porter2 (Snowball English) stems "repatriating" and "repatriation" alike; Porter 1 does not.
     # chars=True stores each word's character span, so snippets are cut without re-analysing
@@ -68,6 +72,7 @@ class Doc:
             "kind": self.kind, "id": self.id, "title": self.title, "text": self.text, "url": self.url,
             "speaker": self.speaker, "org": self.org,
             "country": ",".join(self.country), "practice": ",".join(self.practice),
+            "countries": ",".join(sorted(set(self.country))),
         }
         if self.footnote is not None:
             fields["footnote"] = self.footnote

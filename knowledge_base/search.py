@@ -8,6 +8,7 @@ footnote:), AND / OR / NOT, wildcards (rehab*), and "did you mean".
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
     parser = make_parser()
     query = parser.parse(text)
     restrict = filter_query(kind, country, practice)
-    facets = {"kind": FieldFacet("kind"), "country": FieldFacet("country", allow_overlap=True)}
+    facets = {"kind": FieldFacet("kind"), "countries": FieldFacet("countries")}
     with ix.searcher() as searcher:
         results = searcher.search(query, filter=restrict, limit=limit, groupedby=facets, terms=True)
         results.fragmenter = PinpointFragmenter(maxchars=200, surround=60, autotrim=True)
@@ -114,8 +115,12 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
             for h in results[:limit]
         ]
         total = results.estimated_length() if not results.has_exact_length() else len(results)
-        facet_counts = {name: dict(sorted((key, len(docs)) for key, docs in results.groups(name).items() if key))
-                        for name in facets}
+        country_counts: Counter[str] = Counter()
+        for key, docs in results.groups("countries").items():
+            for country in filter(None, (key or "").split(",")):
+                country_counts[country] += len(docs)
+        facet_counts = {"kind": dict(sorted((k, len(d)) for k, d in results.groups("kind").items() if k)),
+                        "country": dict(sorted(country_counts.items()))}
         # "Did you mean" only when the query finds little: it costs a second search.
         suggestion = _suggest(searcher, parser, folder, query, text, total, restrict) if total < FEW else None
     return SearchResult(text, total, suggestion, facet_counts, hits)
