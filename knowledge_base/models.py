@@ -218,6 +218,7 @@ class PracticeExample(Record):
     summary: Text = Field(description="What the box says, in your own words.")
     practices: PracticeRefs
     cites: Cites
+    note: Note
 
 
 class Fact(Record):
@@ -229,6 +230,7 @@ class Fact(Record):
     summary: Text
     practices: PracticeRefs
     cites: Cites
+    note: Note
 
 
 class Organization(Record):
