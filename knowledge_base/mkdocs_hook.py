@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
 from knowledge_base.export import export_all
@@ -81,7 +81,10 @@ def on_files(files: Files, config) -> Files:
         existing = files.get_file_from_path(rel)
         if existing is not None:
             raise PluginError(f"site_src/{rel} clashes with a generated page; rename it")
-        files.append(File(rel, str(out), config.site_dir, config.use_directory_urls))
+        # Records of a section too long for the navigation are reached from its index page.
+        unlisted = rel.startswith(_state.get("not_in_nav", ())) and not rel.endswith("index.md")
+        files.append(File(rel, str(out), config.site_dir, config.use_directory_urls,
+                          inclusion=InclusionLevel.NOT_IN_NAV if unlisted else InclusionLevel.UNDEFINED))
     return files
 
 
@@ -93,12 +96,21 @@ def on_serve(server, config, builder):
     return server
 
 
+# Above this many records a navigation section shows only its index page (which lists them all):
+# every page of a section renders the section's navigation, so a longer list would make the build
+# grow with pages x records and weigh on every page (see the Performance page).
+NAV_LIMIT = 50
+
+
 def _expand_nav(nav, kb):
-    """Give the 'Key practices' and 'Countries' sections one entry per record."""
+    """Give the 'Key practices' and 'Countries' sections one entry per record, up to NAV_LIMIT."""
     children = {
         "practices/index.md": [{f"{p.number}. {_short(p.title)}": f"practices/{p.id}.md"} for p in kb.practices],
         "countries/index.md": [{c.name: f"countries/{c.id}.md"} for c in kb.countries],
     }
+    _state["not_in_nav"] = tuple(index.removesuffix("index.md") for index, entries in children.items()
+                                 if len(entries) > NAV_LIMIT)
+    children = {index: entries for index, entries in children.items() if len(entries) <= NAV_LIMIT}
     expanded = []
     for item in nav or []:
         if isinstance(item, dict):

@@ -64,3 +64,20 @@ def test_record_text_cannot_inject_markup(content_copy):
     assert not [attrs for _, attrs in elements if (attrs.get("href") or "").lower().startswith("javascript:")]
     assert "&lt;script&gt;alert" in body  # shown as text, inert
     assert "javascript:alert(1)" in body  # the text survives, not as a link
+
+
+def test_a_navigation_section_too_long_lists_only_its_index(real):
+    from types import SimpleNamespace
+
+    from knowledge_base import mkdocs_hook
+
+    nav = [{"Key practices": "practices/index.md"}, {"Countries": "countries/index.md"}]
+    expanded = mkdocs_hook._expand_nav(nav, real.kb)
+    assert len(expanded[1]["Countries"]) == 1 + len(real.kb.countries)
+    assert mkdocs_hook._state["not_in_nav"] == ()
+
+    many = [SimpleNamespace(id=f"c{i}", name=f"Country {i}") for i in range(mkdocs_hook.NAV_LIMIT + 1)]
+    expanded = mkdocs_hook._expand_nav(nav, SimpleNamespace(practices=real.kb.practices, countries=many))
+    assert expanded[1] == {"Countries": "countries/index.md"}
+    assert len(expanded[0]["Key practices"]) == 1 + len(real.kb.practices)
+    assert mkdocs_hook._state["not_in_nav"] == ("countries/",)
