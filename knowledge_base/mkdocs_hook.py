@@ -66,7 +66,7 @@ def on_config(config):
     if (out / SNIPPETS / "abbreviations.md").exists():
         # Glossary tooltips on every page (Python-Markdown's abbr extension).
         snippets["auto_append"] = ["abbreviations.md"]
-    config.nav = _expand_nav(config.nav, result.kb)
+    config.nav, _state["not_in_nav"] = _expand_nav(config.nav, result.kb)
     # Material's offline plugin loads its file:// web-worker shim from unpkg.com; we ship a copy
     # (iframe-worker from the npm registry, MIT) so that the site makes no request to another host.
     polyfills = config.extra.get("polyfills", [])
@@ -102,14 +102,17 @@ def on_serve(server, config, builder):
 NAV_LIMIT = 50
 
 
-def _expand_nav(nav, kb):
-    """Give the 'Key practices' and 'Countries' sections one entry per record, up to NAV_LIMIT."""
+def _expand_nav(nav, kb) -> tuple[list, tuple[str, ...]]:
+    """Give the 'Key practices' and 'Countries' sections one entry per record, up to NAV_LIMIT.
+
+    Returns the navigation and the folders whose records it leaves out (reached from their index).
+    """
     children = {
         "practices/index.md": [{f"{p.number}. {_short(p.title)}": f"practices/{p.id}.md"} for p in kb.practices],
         "countries/index.md": [{c.name: f"countries/{c.id}.md"} for c in kb.countries],
     }
-    _state["not_in_nav"] = tuple(index.removesuffix("index.md") for index, entries in children.items()
-                                 if len(entries) > NAV_LIMIT)
+    unlisted = tuple(index.removesuffix("index.md") for index, entries in children.items()
+                     if len(entries) > NAV_LIMIT)
     children = {index: entries for index, entries in children.items() if len(entries) <= NAV_LIMIT}
     expanded = []
     for item in nav or []:
@@ -118,7 +121,7 @@ def _expand_nav(nav, kb):
             if isinstance(target, str) and target in children:
                 item = {title: [target, *children[target]]}
         expanded.append(item)
-    return expanded
+    return expanded, unlisted
 
 
 def _short(title: str, words: int = 6) -> str:

@@ -72,12 +72,12 @@ def test_a_navigation_section_too_long_lists_only_its_index(real):
     from knowledge_base import mkdocs_hook
 
     nav = [{"Key practices": "practices/index.md"}, {"Countries": "countries/index.md"}]
-    expanded = mkdocs_hook._expand_nav(nav, real.kb)
+    expanded, unlisted = mkdocs_hook._expand_nav(nav, real.kb)
     assert len(expanded[1]["Countries"]) == 1 + len(real.kb.countries)
-    assert mkdocs_hook._state["not_in_nav"] == ()
+    assert unlisted == ()
 
     many = [SimpleNamespace(id=f"c{i}", name=f"Country {i}") for i in range(mkdocs_hook.NAV_LIMIT + 1)]
-    expanded = mkdocs_hook._expand_nav(nav, SimpleNamespace(practices=real.kb.practices, countries=many))
+    expanded, unlisted = mkdocs_hook._expand_nav(nav, SimpleNamespace(practices=real.kb.practices, countries=many))
     assert expanded[1] == {"Countries": "countries/index.md"}
     assert len(expanded[0]["Key practices"]) == 1 + len(real.kb.practices)
-    assert mkdocs_hook._state["not_in_nav"] == ("countries/",)
+    assert unlisted == ("countries/",)

@@ -1,6 +1,5 @@
 """`python build.py serve`: the site is served and follows edits to the records."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -10,11 +9,8 @@ import pytest
 
 from helpers import ROOT
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from run import free_port  # noqa: E402  (the benchmark's own helper)
 
 
 def fetch(url):

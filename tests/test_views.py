@@ -22,6 +22,13 @@ def anchor_exists(site, origin, href):
     return not anchor or f'id="{anchor}"' in html_file.read_text(encoding="utf-8")
 
 
+def section_at(html, element_id, heading="h2"):
+    """The HTML from the element with `element_id` up to the next heading of the same level."""
+    start = html.index(f'id="{element_id}"')
+    end = html.find(f"<{heading}", start)
+    return html[start:end if end != -1 else None]
+
+
 def test_charts_are_local_svg_with_text_alternatives_and_tables(built_site, real):
     html = page(built_site, "charts")
     images = re.findall(r'<img alt="([^"]+)" src="([^"]+)"', html)
@@ -59,8 +66,7 @@ def test_organizations_directory_lists_every_organization_with_its_practices(bui
         # one heading per organization, however many countries name it
         assert f'id="{entries[0][2]}"' in html
         assert " ".join(name.split()) in plain
-        section = html[html.index(f'id="{entries[0][2]}"'):]
-        section = section[:section.find("<h2", 10) if "<h2" in section[10:] else None]
+        section = section_at(html, entries[0][2])
         for country, organization, _ in entries:
             assert f'href="countries/{country.id}.html"' in section, f"{name}: {country.id} missing"
             for pid in organization.practices:
@@ -71,8 +77,7 @@ def test_lessons_page_links_each_lesson_to_its_practices_and_back(built_site, re
     html = page(built_site, "lessons")
     assert len(real.kb.lessons) >= 10
     for lesson in real.kb.lessons:
-        section = html[html.index(f'id="lesson-{lesson.id}"'):]
-        section = section[:section.find("<h2", 10) if "<h2" in section[10:] else None]
+        section = section_at(html, f"lesson-{lesson.id}")
         for pid in lesson.practices:
             assert f'href="practices/{pid}.html"' in section, f"lesson {lesson.id} does not link {pid}"
             practice_html = page(built_site, f"practices/{pid}")
@@ -120,8 +125,7 @@ def test_related_quotes_open_at_existing_anchors(built_site, real):
 def test_sources_cited_in_links_lead_to_the_citing_anchor(built_site, real):
     html = page(built_site, "sources")
     for number in real.kb.footnotes:
-        block = html[html.index(f'id="fn-{number}"'):]
-        block = block[:block.find("<h3", 10)]
+        block = section_at(html, f"fn-{number}", "h3")
         cited_in = [h for h in links(block) if not h.startswith("#") and not h.startswith("http")]
         assert len(cited_in) == len(real.kb.citations.get(number, [])), f"footnote {number}"
         for href in cited_in:
