@@ -1,10 +1,10 @@
 """Synthetic knowledge bases at N times the real one, for benchmarks.
 
-Copy k of every practice, country and lesson gets ids suffixed `-xk`, footnote
-numbers shifted by k * FOOTNOTE_OFFSET and practice/lesson numbers by k * 100;
-references are renamed the same way, so every copy keeps its cross-links and the
-result validates. Text lengths are the real ones. The introduction and the
-glossary stay single.
+Copy k of every source, practice, country and lesson gets ids suffixed `-xk` and
+practice/lesson numbers shifted by k * 100; references (to practices, countries and
+sources) are renamed the same way, so every copy keeps its cross-links, cites the
+notes of its own copy of the source, and the result validates. Text lengths are the
+real ones. The introduction and the glossary stay single.
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from knowledge_base.load import load_file  # noqa: E402
 from knowledge_base.pipeline import REPO_ROOT  # noqa: E402
 
-FOOTNOTE_OFFSET = 1000
-MULTIPLIED = ("practices", "countries", "lessons")
+MULTIPLIED = ("sources", "practices", "countries", "lessons")
 SINGLE = ("introduction", "glossary")
-REF_KEYS = {"id", "practices", "countries", "country"}
-FOOTNOTE_KEYS = {"footnote", "cites", "ibid_of"}
+REF_KEYS = {"id", "practices", "countries", "country", "source"}
 
 
 def _copy(value, k: int, key: str | None = None):
@@ -34,10 +32,6 @@ def _copy(value, k: int, key: str | None = None):
         return [_copy(item, k, key) for item in value]
     if key in REF_KEYS and isinstance(value, str):
         return f"{value}-x{k}"
-    if key in FOOTNOTE_KEYS and isinstance(value, int):
-        return value + k * FOOTNOTE_OFFSET
-    if key == "number" and isinstance(value, int):
-        return value + k * 100
     return value
 
 
@@ -54,6 +48,8 @@ def generate(out: Path, scale: int, source: Path = REPO_ROOT) -> Path:
             data = load_file(path, f"{folder}/{path.name}").data
             for k in range(scale):
                 copy = data if k == 0 else _copy(data, k)
+                if k and "number" in copy:  # a practice's or lesson's number (a source's notes keep theirs)
+                    copy["number"] += k * 100
                 text = yaml.dump(copy, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=100)
                 (out / folder / f"{copy['id']}.yaml").write_text(f"{schema_line}\n{text}", encoding="utf-8")
     return out

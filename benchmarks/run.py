@@ -64,7 +64,7 @@ def best_of(repeat: int, fn) -> float:
 
 
 def parse_floor(root: Path) -> None:
-    for path in discover(root, RECORD_KINDS):
+    for path in discover(root, RECORD_KINDS)[0]:
         yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 
 
@@ -124,7 +124,7 @@ def page_weight(site: Path, page: str) -> dict[str, int]:
 
 def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
     root = generate(workdir / f"kb-{scale}x", scale)
-    files = discover(root, RECORD_KINDS)
+    files, _ = discover(root, RECORD_KINDS)
     result: dict = {"scale": scale, "records": len(files)}
 
     result["parse_floor_s"] = best_of(repeat, lambda: parse_floor(root))

@@ -27,9 +27,18 @@ def report(problems, style: str = "text") -> None:
         print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
 
 
+def notify(notices, style: str = "text") -> None:
+    for notice in notices:
+        if style == "github":
+            print(f"::notice::{notice}")
+        else:
+            print(f"notice: {notice}", file=sys.stderr)
+
+
 def cmd_validate(args) -> int:
-    result = check(_root(args))
+    result = check(_root(args), sources=args.sources, require_sources=args.require_sources)
     report(result.problems, args.format)
+    notify(result.notices, args.format)
     if result.ok and args.format == "text":
         print(f"ok: {len(result.files)} records valid", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -38,7 +47,7 @@ def cmd_validate(args) -> int:
 def cmd_schema(args) -> int:
     from .schema import write_schemas
 
-    for path in write_schemas(Path(args.out) if args.out else REPO_ROOT / "schema"):
+    for path in write_schemas(Path(args.out) if args.out else REPO_ROOT / "schema", _root(args)):
         print(path)
     return EXIT_OK
 
@@ -132,7 +141,7 @@ def cmd_new(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(path)
-    print("next: replace the TODOs, then run `python build.py validate`", file=sys.stderr)
+    print("next: replace every TODO, then run `python build.py validate` (it lists those left)", file=sys.stderr)
     return EXIT_OK
 
 
@@ -146,9 +155,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check every record and report all problems as path:line:col: message",
                        description="Load every record keeping line numbers, validate it, check cross-references, "
-                       "ids and footnotes, and report all problems in one run. Exit 0 when clean, 1 on problems.")
+                       "ids, sources and citations, and the content rules (quotes and notes verbatim in their source's "
+                       "text, no returnee identifiable, no placeholder, complete sections), and report all problems "
+                       "in one run. Exit 0 when clean, 1 on problems.")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text: path:line:col: message (default); github: GitHub Actions ::error annotations")
+    p.add_argument("--sources", action="append", metavar="DIR",
+                   help="a folder holding source texts, to check quotes and notes verbatim (repeatable; default: "
+                   "KB_SOURCES_DIR, else ../shared/compendium beside the repository)")
+    p.add_argument("--require-sources", action="store_true",
+                   help="a source text that is not at hand is an error, not a notice")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="validate, generate the pages and build the site into site/ (atomically)",
@@ -186,11 +202,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="folder to write to (default: site/downloads/)")
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("new", help="start a new record (practice, country, lesson) or a quote inside a country",
-                       description="Write a record that validates, with the schema line and commented TODO "
-                       "placeholders. A quote is added to the `quotes:` list of the country given with --country. "
-                       "Refuses an id that exists (exit 2).")
-    p.add_argument("kind", choices=["practice", "country", "lesson", "quote"], help="what to create")
+    p = sub.add_parser("new", help="start a new record (source, practice, country, lesson) or a quote inside a country",
+                       description="Write a record with the schema line, TODO placeholders (validate reports each "
+                       "until it is replaced) and optional lists as commented-out YAML. A quote is added to the "
+                       "`quotes:` list of the country given with --country. Refuses an id that exists (exit 2).")
+    p.add_argument("kind", choices=["source", "practice", "country", "lesson", "quote"], help="what to create")
     p.add_argument("id", help="the new id, a slug such as germany-quote-koller-trust")
     p.add_argument("--country", help="for a quote: the id of the country it goes into")
     p.set_defaults(func=cmd_new)

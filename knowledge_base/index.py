@@ -30,7 +30,7 @@ INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built
-INDEX_VERSION = "5"  # bump when the schema or the documents change shape
+INDEX_VERSION = "6"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
     # Facets read columns (sortable=True) instead of scanning every posting of the field at
@@ -113,12 +113,14 @@ def documents(kb: KnowledgeBase) -> Iterator[Doc]:
         yield Doc("quote", q.id, f"{who}: “{' '.join(words[:8])}{'…' if len(words) > 8 else ''}”", q.text, site_url(page_of(owner), q.id),
                   speaker=q.speaker or "", org=q.organization or "",
                   country=(owner.id,) if isinstance(owner, Country) else (), practice=tuple(q.practices))
-    for n, fn in sorted(kb.footnotes.items()):
-        pages = kb.citations.get(n, [])
-        countries = sorted({c.page.split("/")[1].removesuffix(".md") for c in pages if c.page.startswith("countries/")})
-        practices = sorted({c.page.split("/")[1].removesuffix(".md") for c in pages if c.page.startswith("practices/")})
-        yield Doc("footnote", f"footnote-{n}", f"Footnote {n}", fn.text or (fn.note or ""), site_url("sources.md", f"fn-{n}"),
-                  country=tuple(countries), practice=tuple(practices), footnote=n)
+    for source in kb.sources.values():
+        for fn in source.notes:
+            pages = kb.citations.get((source.id, fn.number), [])
+            countries = sorted({c.page.split("/")[1].removesuffix(".md") for c in pages if c.page.startswith("countries/")})
+            practices = sorted({c.page.split("/")[1].removesuffix(".md") for c in pages if c.page.startswith("practices/")})
+            yield Doc("footnote", f"{source.id}-footnote-{fn.number}", f"{source.short_title}, footnote {fn.number}",
+                      fn.text or (fn.note or ""), site_url(page_of(source), f"fn-{fn.number}"),
+                      country=tuple(countries), practice=tuple(practices), footnote=fn.number)
     for lesson in kb.lessons:
         yield Doc("lesson", lesson.id, f"Lesson {lesson.number}: {lesson.title}", lesson.text,
                   site_url("lessons.md", f"lesson-{lesson.id}"), country=tuple(lesson.countries),

@@ -1,10 +1,11 @@
 """Stage 3, link: check the knowledge base as a whole and derive reverse links.
 
 Per record, validation has already passed. Here we check what only the whole
-can tell: ids unique across every file, references that resolve, footnotes
-defined exactly once and cited where defined. Then we derive every reverse
-link (practice -> examples, quotes, lessons; footnote -> citing pages) so that
-nobody types a link twice.
+can tell: ids unique across every file, references that resolve, sources and
+their notes, citations that name a real source and note (each once). Short
+citations (a plain note number) are resolved to full locators of the record's
+first source. Then we derive every reverse link (practice -> examples, quotes,
+lessons; note and source -> citing pages) so that nobody types a link twice.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .models import Country, Footnote, Glossary, Introduction, Lesson, Practice, Quote, Record
+from .models import (Country, Footnote, Glossary, Introduction, Lesson, Locator, Practice, Quote, Record,
+                     Source)
 from .problems import Problem, did_you_mean, field_path
 from .validate import ValidRecord
 
+NoteKey = tuple[str, int]  # (source id, note number)
+
 
 @dataclass(frozen=True)
-class Citation:
-    """A place on the site that cites a footnote."""
+class CitedAt:
+    """A place on the site that cites a source."""
 
     page: str  # Markdown page path, e.g. countries/germany.md
     anchor: str
@@ -32,13 +36,16 @@ class Citation:
 
 @dataclass
 class KnowledgeBase:
+    sources: dict[str, Source] = field(default_factory=dict)
     practices: list[Practice] = field(default_factory=list)
     countries: list[Country] = field(default_factory=list)
     introduction: Introduction | None = None
     lessons: list[Lesson] = field(default_factory=list)
     glossary: Glossary | None = None
-    footnotes: dict[int, Footnote] = field(default_factory=dict)
-    citations: dict[int, list[Citation]] = field(default_factory=lambda: defaultdict(list))
+    notes: dict[NoteKey, Footnote] = field(default_factory=dict)
+    citations: dict[NoteKey, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
+    cited_by_source: dict[str, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
+    primary_source: dict[str, str] = field(default_factory=dict)  # page -> id of its record's first source
     # reverse links, keyed by practice id / country id
     examples_by_practice: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     facts_by_practice: dict[str, list] = field(default_factory=lambda: defaultdict(list))
@@ -57,6 +64,15 @@ class KnowledgeBase:
     def title_of(self, record: Record) -> str:
         return getattr(record, "name", None) or getattr(record, "title", None) or record.id
 
+    def title_of_page(self, page: str) -> str:
+        """The title of the record a page shows."""
+        record = next((r for r in self.records() if page_of(r) == page), None)
+        return self.title_of(record) if record else page
+
+    def records(self) -> list[Record]:
+        return [*self.sources.values(), *self.practices, *self.countries,
+                *([self.introduction] if self.introduction else []), *self.lessons]
+
     def country_id_of(self, record: Record) -> str:
         return record.id if isinstance(record, Country) else ""
 
@@ -67,9 +83,13 @@ class KnowledgeBase:
         seen = {c.id for c, _ in self.examples_by_practice.get(pid, [])}
         return [c for c in self.countries if c.id in seen]
 
-    def cited_on(self, record: Record) -> list[int]:
-        """Footnote numbers cited anywhere on a record's page, in order."""
-        return sorted({n for _, name, value, _ in walk(record) if name == "cites" for n in value})
+    def note(self, locator: Locator) -> Footnote | None:
+        return self.notes.get((locator.source, locator.note)) if locator.note else None
+
+    def cited_on(self, record: Record) -> list[Locator]:
+        """Every locator cited on a record's page, once each, by source and note number."""
+        unique = {locator_key(loc): loc for _, name, value, _ in walk(record) if name == "cites" for loc in value}
+        return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1] or 0, k[2] or "", k[3] or ""))]
 
     def matrix_cell(self, pid: str, cid: str) -> SimpleNamespace:
         """How a country applies a key practice: its examples, and whether section II cites it."""
@@ -96,8 +116,14 @@ class KnowledgeBase:
         return [(owner, q) for owner in owners for q in owner.quotes]
 
 
+def locator_key(loc: Locator) -> tuple:
+    return (loc.source, loc.note, loc.page, loc.section)
+
+
 def page_of(record: Record) -> str:
     """The Markdown page (relative to the docs root) that shows a record."""
+    if isinstance(record, Source):
+        return f"sources/{record.id}.md"
     if isinstance(record, Practice):
         return f"practices/{record.id}.md"
     if isinstance(record, Country):
@@ -125,7 +151,7 @@ def walk(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str, objec
 
 
 def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None) -> tuple[KnowledgeBase, list[Problem]]:
-    """Check ids, footnotes and references across records; derive the reverse links.
+    """Check ids, sources, notes and references across records; derive the reverse links.
 
     `unreadable` maps a folder to the ids (file names) of its records that failed to load or
     validate: references to them are not reported again, the file's own problem says it all.
@@ -150,35 +176,39 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
             else:
                 first_seen[value] = f"{vr.path}:{vr.source_map.locate(path)[0]}"
 
-    # 2. footnotes: each number defined exactly once
-    defined_at: dict[int, str] = {}
+    # 2. sources and their notes: each number once per source
     for vr in valid:
-        for path, name, value, owner in walk(vr.record):
-            if name == "footnote" and isinstance(owner, Footnote):
-                if value in defined_at:
-                    report(vr, path, f"footnote {value} is defined twice (also at {defined_at[value]})",
-                           "keep one definition and cite the number elsewhere")
+        if isinstance(vr.record, Source):
+            kb.sources[vr.record.id] = vr.record
+            for i, note in enumerate(vr.record.notes):
+                key = (vr.record.id, note.number)
+                if key in kb.notes:
+                    report(vr, ("notes", i, "number"), f"note {note.number} is defined twice in this source",
+                           "keep one and delete the other")
                 else:
-                    defined_at[value] = f"{vr.path}:{vr.source_map.locate(path)[0]}"
-                    kb.footnotes[value] = owner
+                    kb.notes[key] = note
+    for vr in valid:
+        if isinstance(vr.record, Source):
+            for i, note in enumerate(vr.record.notes):
+                if note.ibid_of is not None and (vr.record.id, note.ibid_of) not in kb.notes:
+                    report(vr, ("notes", i, "ibid_of"), f"note {note.ibid_of} is not a note of this source")
 
-    # 3. references resolve
+    # 3. references resolve; short citations become full locators
     practice_ids = {vr.record.id for vr in valid if vr.kind == "practices"} | unreadable.get("practices", set())
     country_ids = {vr.record.id for vr in valid if vr.kind == "countries"} | unreadable.get("countries", set())
+    unreadable_sources = unreadable.get("sources", set())
     for vr in valid:
+        if isinstance(vr.record, Source):
+            continue
+        primary = _check_based_on(vr, kb, unreadable_sources, report)
         for path, name, value, owner in walk(vr.record):
             if name == "practices" and isinstance(value, list):
                 _check_refs(vr, path, value, practice_ids, "key practice", report)
             elif name in ("countries", "country") and (isinstance(value, list) or isinstance(value, str)):
                 _check_refs(vr, path, value if isinstance(value, list) else [value], country_ids, "country", report,
                             single=isinstance(value, str))
-            elif name in ("cites", "ibid_of") and value is not None:
-                numbers = value if isinstance(value, list) else [value]
-                for i, number in enumerate(numbers):
-                    if number not in defined_at:
-                        report(vr, path + ((i,) if isinstance(value, list) else ()),
-                               f"footnote {number} is cited but not defined",
-                               "add it to the `footnotes:` list of this record with its verbatim text")
+            elif name == "cites" and value:
+                setattr(owner, "cites", _resolve_cites(vr, path, value, primary, kb, unreadable_sources, report))
 
     # 4. records and reverse links
     for vr in valid:
@@ -193,6 +223,8 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
             kb.lessons.append(rec)
         elif isinstance(rec, Glossary):
             kb.glossary = rec
+        if not isinstance(rec, Source):
+            kb.primary_source[page_of(rec)] = rec.based_on[0].source
     kb.practices.sort(key=lambda p: p.number)
     kb.countries.sort(key=lambda c: c.name)
     kb.lessons.sort(key=lambda l: l.number)
@@ -221,11 +253,74 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
             kb.lessons_by_country[cid].append(lesson)
 
     for owner in [*kb.practices, *kb.countries, *([kb.introduction] if kb.introduction else []), *kb.lessons]:
-        for citation, numbers in _citations(owner):
-            for number in numbers:
-                if citation not in kb.citations[number]:
-                    kb.citations[number].append(citation)
+        for place, locators in _citations(owner):
+            for loc in locators:
+                if loc.note is not None and place not in kb.citations[(loc.source, loc.note)]:
+                    kb.citations[(loc.source, loc.note)].append(place)
+                if place not in kb.cited_by_source[loc.source]:
+                    kb.cited_by_source[loc.source].append(place)
     return kb, problems
+
+
+def _check_based_on(vr: ValidRecord, kb: KnowledgeBase, unreadable: set[str], report) -> str | None:
+    """Each source a record is based on exists (with that section); returns the first one's id, if usable."""
+    for i, based in enumerate(vr.record.based_on):
+        source = kb.sources.get(based.source)
+        if source is None:
+            if based.source not in unreadable:
+                report(vr, ("based_on", i, "source"), f"unknown source id {based.source!r}",
+                       did_you_mean(based.source, kb.sources) or f"sources are the files in sources/: {', '.join(sorted(kb.sources))}")
+            continue
+        sections = [s.section for s in source.sections]
+        if based.section and sections and based.section not in sections and "TODO" not in based.section:
+            report(vr, ("based_on", i, "section"), f"{based.source} has no section {based.section!r}",
+                   f"its sections: {', '.join(sections)}")
+        if based.complete and not (based.section and source.boxes):
+            report(vr, ("based_on", i, "complete"),
+                   "`complete: true` needs a section, and a source whose `boxes:` say how its boxes are marked",
+                   "give the section, or remove `complete`")
+    first = vr.record.based_on[0].source
+    return first if first in kb.sources else None
+
+
+def _resolve_cites(vr, path, cites: list, primary: str | None, kb: KnowledgeBase, unreadable: set[str], report) -> list:
+    """Plain numbers become locators of the record's first source; every locator must resolve, once."""
+    resolved, seen = [], {}
+    for i, cite in enumerate(cites):
+        if isinstance(cite, Locator):
+            loc = cite
+        elif primary is None:  # the record's first source is unknown: that problem is reported already
+            resolved.append(cite)
+            continue
+        else:
+            loc = Locator(source=primary, note=cite)
+        resolved.append(loc)
+        where = path + (i,)
+        key = locator_key(loc)
+        if key in seen:
+            report(vr, where, f"{_describe(loc)} is cited twice here (also at position {seen[key] + 1})",
+                   "delete the repeated citation")
+            continue
+        seen[key] = i
+        if loc.source in unreadable:
+            continue
+        source = kb.sources.get(loc.source)
+        if source is None:
+            report(vr, where, f"unknown source id {loc.source!r}",
+                   did_you_mean(loc.source, kb.sources) or f"sources are the files in sources/: {', '.join(sorted(kb.sources))}")
+        elif loc.note is not None and (loc.source, loc.note) not in kb.notes:
+            report(vr, where, f"{_describe(loc)} is cited but not defined",
+                   f"add it to the `notes:` of sources/{loc.source}.yaml with its verbatim text")
+        elif loc.section and source.sections and loc.section not in [s.section for s in source.sections]:
+            report(vr, where, f"{loc.source} has no section {loc.section!r}",
+                   f"its sections: {', '.join(s.section for s in source.sections)}")
+    return resolved
+
+
+def _describe(loc: Locator) -> str:
+    if loc.note is not None:
+        return f"note {loc.note} of {loc.source}"
+    return f"{loc.source}" + (f", section {loc.section}" if loc.section else "") + (f", p. {loc.page}" if loc.page else "")
 
 
 def _check_refs(vr, path, values, known: set[str], what: str, report, single: bool = False) -> None:
@@ -247,8 +342,8 @@ def _seen_numbers(valid: list[ValidRecord], report) -> None:
                 seen.setdefault(n, vr.record.id)
 
 
-def _citations(owner: Record) -> Iterator[tuple[Citation, list[int]]]:
-    """Every (place, footnote numbers) pair a record's page shows."""
+def _citations(owner: Record) -> Iterator[tuple[CitedAt, list[Locator]]]:
+    """Every (place, locators) pair a record's page shows."""
     page = page_of(owner)
     title = getattr(owner, "name", None) or getattr(owner, "title", owner.id)
     for path, name, value, model in walk(owner):
@@ -262,7 +357,7 @@ def _citations(owner: Record) -> Iterator[tuple[Citation, list[int]]]:
             label = f"{title}: {getattr(model, 'title', None) or getattr(model, 'name', None) or _quote_label(model)}"
         else:
             anchor, label = _section_anchor(path), title
-        yield Citation(page, anchor, label), value
+        yield CitedAt(page, anchor, label), [loc for loc in value if isinstance(loc, Locator)]
 
 
 def _quote_label(model) -> str:
@@ -275,4 +370,4 @@ def _section_anchor(path: tuple) -> str:
     """Anchor of the page section a field is shown in (see the templates)."""
     return {"context": "context", "approach": "approach", "figures": "figures", "organizations": "organizations",
             "challenges": "challenges", "description": "description", "mentions": "in-the-countries",
-            "footnotes": "sources"}.get(str(path[0]), "")
+            }.get(str(path[0]), "")

@@ -3,18 +3,21 @@
 PyYAML's C loader parses; we construct plain Python values from its node
 tree ourselves so that we can (a) remember where every value and key sits,
 (b) refuse duplicate keys, aliases and foreign tags instead of silently
-accepting them, and (c) keep `yes`/`no`/`on`/`off` as text, never booleans.
+accepting them, (c) keep `yes`/`no`/`on`/`off` as text, never booleans, and
+(d) notice where YAML would silently drop text (` #4` read as a comment).
+The parser's own messages are translated into what an editor can act on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .problems import Problem
+from .problems import Problem, did_you_mean
 
 MAX_FILE_BYTES = 512 * 1024  # the largest real record is ~60 KB
 SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
@@ -94,16 +97,20 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
         # and say where the parser noticed.
         mark = exc.context_mark or exc.problem_mark
         line, col = _pos(mark) if mark else (1, 1)
-        message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
-        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+        raw_message = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        message, hint, at_problem = _translate(raw_message)
+        if at_problem and exc.problem_mark:
+            line, col = _pos(exc.problem_mark)
+        elif exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
             message += f" (noticed on line {exc.problem_mark.line + 1})"
-        hint = None
-        if "tab" in message or "'\\t'" in message:
-            message, hint = "a tab character is used for indentation", "indent with spaces only"
+        if "tab character" in message:
             line, col = _first_indenting_tab(text) or (line, col)
-        elif "expected a single document" in message:
-            message, hint = "file holds several YAML documents", "keep one record per file, without '---' separators"
-            line, col = _pos(exc.problem_mark)  # where the second document starts
+        elif "colon followed by a space" in message:
+            key, _, value = text.splitlines()[line - 1].partition(": ")
+            if re.fullmatch(r"\s+[a-z_]+", key):  # an indented `field:` line, not a colon inside a text
+                hint = "this line looks like a field: indent it like the fields above"
+            elif value.strip() and '"' not in value:
+                hint = f'put the whole value in quotes: {key.strip()}: "{value.strip()}"'
         return problem(line, col, f"YAML syntax error: {message}", hint)
     except yaml.YAMLError as exc:  # e.g. a reader error on control characters
         return problem(1, 1, f"YAML error: {exc}")
@@ -113,12 +120,56 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
     if node is None:
         return problem(1, 1, "file is empty", "start from `python build.py new KIND ID`")
     try:
-        loaded.data = _construct(node, (), loaded, set())
+        loaded.data = _construct(node, (), loaded, set(), text.splitlines())
     except _Refused as exc:
         loaded.data = None
         line, col = _pos(exc.mark)
         return problem(line, col, exc.message)
     return loaded
+
+
+# The parser's messages, in words an editor can act on: (its words, ours, a hint, point at where it noticed?)
+_YAML_MESSAGES = [
+    ("'\\t'", "a tab character is used for indentation", "indent with spaces only", False),
+    ("tab character", "a tab character is used for indentation", "indent with spaces only", False),
+    ("expected a single document", "the file holds several YAML documents",
+     "keep one record per file, without '---' separators", True),
+    ("mapping values are not allowed", "a colon followed by a space inside a value that is not in quotes",
+     'put the whole value in quotes; or, if this line starts a new field, indent it like the fields above', True),
+    ("could not find expected ':'", "this line is neither `field: value` nor part of the text above it",
+     "a text that goes on over several lines must be indented more than its field name; or the line lacks its ':'",
+     False),
+    ("did not find expected key", "this line is not indented like the fields around it",
+     "fields of one record (or of one list item) start in the same column", True),
+    ("did not find expected '-' indicator", "this list item is not indented like the items above it",
+     "start every '- ' of a list in the same column", True),
+    ("expected <block end>", "this line is indented less or more than the lines around it",
+     "fields of one record (or of one list item) start in the same column", True),
+    ("while scanning a quoted scalar", "a quote mark opened here is never closed",
+     "close the quote, or write the value without the opening quote mark", False),
+    ("expected ',' or ']'", "a [list] is not closed with ']' (or its items are not separated by commas)",
+     "write [a, b] on one line, or one '- item' per line", False),
+    ("expected ',' or '}'", "a {mapping} is not closed with '}' (or its parts are not separated by commas)",
+     "write {source: compendium, page: \"4\"} on one line", False),
+    ("found unknown escape character", "a backslash inside double quotes starts an escape sequence",
+     "use single quotes, or write two backslashes", True),
+    ("that cannot start any token", "a value starts with a character YAML reserves (@, ` or %)",
+     "put the value in quotes", True),
+    ("while scanning an alias", "a value starts with '*', which YAML reads as a reference",
+     "put the value in quotes", False),
+    ("while scanning an anchor", "a value starts with '&', which YAML reads as an anchor",
+     "put the value in quotes", False),
+    ("found undefined alias", "a value starts with '*', which YAML reads as a reference",
+     "put the value in quotes", True),
+]
+
+
+def _translate(message: str) -> tuple[str, str | None, bool]:
+    """The parser's message in plain words, a hint, and whether to point where the parser noticed."""
+    for needle, ours, hint, at_problem in _YAML_MESSAGES:
+        if needle in message:
+            return ours, hint, at_problem
+    return message, None, False
 
 
 def _first_indenting_tab(text: str) -> tuple[int, int] | None:
@@ -129,7 +180,12 @@ def _first_indenting_tab(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _construct(node, path: Path_, loaded: LoadedFile, seen: set[int]):
+# After a plain value, " #4" (one space) or "#word" reads like the text going on, not like a
+# comment ("  # a comment" is how comments are written): YAML would drop it silently.
+_SWALLOWED = re.compile(r"^(?: #|\s+#(?=\S))")
+
+
+def _construct(node, path: Path_, loaded: LoadedFile, seen: set[int], lines: list[str]):
     if id(node) in seen:
         # The composer hands back the same node for every alias of an anchor.
         raise _Refused(node.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
@@ -137,11 +193,20 @@ def _construct(node, path: Path_, loaded: LoadedFile, seen: set[int]):
     loaded.source_map.values[path] = _pos(node.start_mark)
 
     if isinstance(node, yaml.ScalarNode):
+        if not node.style and node.tag == _STR and node.end_mark.line < len(lines):
+            rest = lines[node.end_mark.line][node.end_mark.column:]
+            if _SWALLOWED.match(rest):
+                line, col = node.end_mark.line + 1, node.end_mark.column + rest.index("#") + 1
+                loaded.problems.append(Problem(
+                    loaded.path, line, col,
+                    f"the rest of this line ({rest.strip()!r}) was read as a comment and dropped: "
+                    f"the value ends at {node.value[-30:]!r}",
+                    hint=f'put the whole value in quotes: "{node.value}{rest.rstrip()}"'))
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ:
             raise _Refused(node.start_mark, f"YAML tag {node.tag!r} is not allowed")
-        return [_construct(item, path + (i,), loaded, seen) for i, item in enumerate(node.value)]
+        return [_construct(item, path + (i,), loaded, seen, lines) for i, item in enumerate(node.value)]
     if node.tag != _MAP:
         raise _Refused(node.start_mark, f"YAML tag {node.tag!r} is not allowed")
     result: dict[str, object] = {}
@@ -158,7 +223,7 @@ def _construct(node, path: Path_, loaded: LoadedFile, seen: set[int]):
             )
             continue
         loaded.source_map.keys[path + (key,)] = _pos(key_node.start_mark)
-        result[key] = _construct(value_node, path + (key,), loaded, seen)
+        result[key] = _construct(value_node, path + (key,), loaded, seen, lines)
     return result
 
 
@@ -178,16 +243,54 @@ def _scalar(node: yaml.ScalarNode):
     if tag == _FLOAT:
         return _constructor.construct_yaml_float(node)
     if tag == _TIMESTAMP:
-        stamp = _constructor.construct_yaml_timestamp(node)
+        try:
+            stamp = _constructor.construct_yaml_timestamp(node)
+        except ValueError:  # 2019-13-45 looks like a date to YAML but is none: the model says why
+            return value
         return stamp if isinstance(stamp, dt.date) else value
     raise _Refused(node.start_mark, f"YAML tag {tag!r} is not allowed")
 
 
-def discover(root: Path, folders) -> list[Path]:
-    """Every record file under the content folders, in a stable order."""
+RECORD_SUFFIX = ".yaml"  # one rule: a record is ID.yaml; anything else in a record folder is reported
+
+
+def discover(root: Path, folders) -> tuple[list[Path], list[Problem]]:
+    """Every record file under the content folders, in a stable order, and what is there but not read.
+
+    Nothing is skipped silently: a subfolder, a `.yml` or `.yaml.txt` file in a record folder and
+    YAML files in a misspelt record folder are each reported.
+    """
     files: list[Path] = []
+    problems: list[Problem] = []
+
+    def refuse(path: Path, message: str, hint: str) -> None:
+        problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, message, hint=hint))
+
     for folder in folders:
         base = root / folder
-        if base.is_dir():
-            files.extend(sorted(p for p in base.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()))
-    return files
+        if not base.is_dir():
+            continue
+        for path in sorted(base.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.is_dir():
+                for inner in sorted(path.rglob("*")):
+                    if inner.is_file() and not inner.name.startswith("."):
+                        refuse(inner, f"this file is not read: records sit directly in {folder}/, not in a subfolder",
+                               f"move it to {folder}/{inner.name}")
+            elif path.suffix == RECORD_SUFFIX:
+                files.append(path)
+            elif path.suffix == ".yml":
+                refuse(path, "this file is not read: record files end in .yaml, not .yml",
+                       f"rename it to {path.stem}.yaml")
+            else:
+                refuse(path, f"this file is not read: {folder}/ holds records named ID.yaml only",
+                       f"rename it to ID.yaml if it is a record, or move it out of {folder}/")
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name in folders:
+            continue
+        near = did_you_mean(folder.name.lower(), folders, cutoff=0.75)
+        if near:
+            for path in sorted(folder.rglob("*.y*ml")):
+                refuse(path, f"this file is not read: {folder.name}/ is not a record folder", near)
+    return files, problems

@@ -103,25 +103,32 @@ NAV_LIMIT = 50
 
 
 def _expand_nav(nav, kb) -> tuple[list, tuple[str, ...]]:
-    """Give the 'Key practices' and 'Countries' sections one entry per record, up to NAV_LIMIT.
+    """Give the 'Key practices', 'Countries' and 'Sources' sections one entry per record, up to NAV_LIMIT.
 
     Returns the navigation and the folders whose records it leaves out (reached from their index).
     """
     children = {
         "practices/index.md": [{f"{p.number}. {_short(p.title)}": f"practices/{p.id}.md"} for p in kb.practices],
         "countries/index.md": [{c.name: f"countries/{c.id}.md"} for c in kb.countries],
+        "sources/index.md": [{x.short_title: f"sources/{x.id}.md"} for x in kb.sources.values()],
     }
     unlisted = tuple(index.removesuffix("index.md") for index, entries in children.items()
                      if len(entries) > NAV_LIMIT)
     children = {index: entries for index, entries in children.items() if len(entries) <= NAV_LIMIT}
-    expanded = []
-    for item in nav or []:
-        if isinstance(item, dict):
-            (title, target), = item.items()
-            if isinstance(target, str) and target in children:
-                item = {title: [target, *children[target]]}
-        expanded.append(item)
-    return expanded, unlisted
+
+    def expand(items: list) -> list:
+        expanded = []
+        for item in items:
+            if isinstance(item, dict):
+                (title, target), = item.items()
+                if isinstance(target, str) and target in children:
+                    item = {title: [target, *children[target]]}
+                elif isinstance(target, list):  # a section of the navigation, e.g. Research
+                    item = {title: expand(target)}
+            expanded.append(item)
+        return expanded
+
+    return expand(nav or []), unlisted
 
 
 def _short(title: str, words: int = 6) -> str:

@@ -1,4 +1,4 @@
-"""Runs the content stages in order: load -> validate -> link.
+"""Runs the content stages in order: load -> validate -> link -> content rules.
 
 Every stage collects problems instead of raising, so one run reports them all.
 """
@@ -12,6 +12,7 @@ from .link import KnowledgeBase, link
 from .load import discover, load_file
 from .models import RECORD_KINDS
 from .problems import Problem
+from .rules import check_content, sources_dirs
 from .validate import ValidRecord, validate_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +25,7 @@ class Result:
     problems: list[Problem]
     files: list[Path]
     records: list[ValidRecord]  # with their source maps, for line numbers
+    notices: list[str]  # what was not checked (a source text not at hand), said once
 
     @property
     def ok(self) -> bool:
@@ -52,11 +54,13 @@ def forget_files() -> None:
     _cache.clear()
 
 
-def check(root: Path = REPO_ROOT) -> Result:
-    """Load, validate and link every record under `root`."""
+def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sources: bool = False) -> Result:
+    """Load, validate and link every record under `root`, then check the content rules.
+
+    `sources` are the folders to look for source texts in (default: see rules.sources_dirs).
+    """
     root = root.resolve()
-    files = discover(root, RECORD_KINDS)
-    problems: list[Problem] = []
+    files, problems = discover(root, RECORD_KINDS)
     valid = []
     unreadable: dict[str, set[str]] = {}
     for path in files:
@@ -68,7 +72,9 @@ def check(root: Path = REPO_ROOT) -> Result:
             unreadable.setdefault(path.parent.name, set()).add(path.stem)
     kb, link_problems = link(valid, unreadable)
     problems.extend(link_problems)
-    return Result(kb, sorted(set(problems)), files, valid)
+    content = check_content(valid, kb, sources_dirs(sources), require_sources)
+    problems.extend(content.problems)
+    return Result(kb, sorted(set(problems)), files, valid, content.notices)
 
 
 _cache: dict[Path, tuple[tuple, Result]] = {}
@@ -77,7 +83,7 @@ _cache: dict[Path, tuple[tuple, Result]] = {}
 def check_cached(root: Path = REPO_ROOT) -> Result:
     """`check`, reused while no record file changed (a build runs it twice)."""
     root = root.resolve()
-    files = discover(root, RECORD_KINDS)
+    files, _ = discover(root, RECORD_KINDS)
     stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     cached = _cache.get(root)
     if cached and cached[0] == stamp:

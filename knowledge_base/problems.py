@@ -39,7 +39,7 @@ def field_path(loc) -> str:
     return out
 
 
-def did_you_mean(word: str, candidates) -> str | None:
+def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str | None:
     """The nearest candidate, phrased as a hint, or None."""
-    match = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=cutoff)
     return f"did you mean {match[0]!r}?" if match else None

@@ -79,6 +79,32 @@ def url_from(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
     return Markup(escape(path))
 
 
+def locator_label(loc) -> str:
+    """Where in its source a locator points, e.g. 'Footnote 16', 'section VI, p. 12'."""
+    if loc.note is not None:
+        return f"Footnote {loc.note}"
+    return ", ".join(filter(None, [loc.section and f"section {loc.section}", loc.page and f"p. {loc.page}"]))
+
+
+def cite_label(kb: KnowledgeBase, loc, page: str) -> str:
+    """A citation marker's text: the note number for the page's own source, else the source named."""
+    if loc.note is not None and kb.primary_source.get(page) == loc.source:
+        return str(loc.note)
+    return f"{kb.sources[loc.source].short_title}, {locator_label(loc).lower()}"
+
+
+def cite_title(kb: KnowledgeBase, loc) -> str:
+    """A citation marker's tooltip: which source, and where in it."""
+    source = kb.sources[loc.source]
+    if loc.note is not None:
+        return f"{source.short_title}, footnote {loc.note}"
+    return cite_label(kb, loc, "")
+
+
+def cite_anchor(loc) -> str:
+    return f"fn-{loc.note}" if loc.note is not None else ""
+
+
 def plain(value: str) -> Markup:
     """Text already restricted by its model to characters that are inert (glossary tooltips)."""
     return Markup(" ".join(str(value).split()))
@@ -116,6 +142,10 @@ def make_environment() -> Environment:
     env.globals["url_from"] = url_from
     env.globals["url_of"] = lambda page: Markup(escape(site_url(page)))
     env.filters["plain"] = plain
+    env.globals["cite_label"] = cite_label
+    env.globals["locator_label"] = locator_label
+    env.globals["cite_title"] = cite_title
+    env.globals["cite_anchor"] = cite_anchor
     return env
 
 
@@ -162,7 +192,9 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
         put("glossary.md", "glossary.md.j2")
         put("_snippets/abbreviations.md", "snippet_abbreviations.md.j2")
     put("quotes.md", "quotes.md.j2")
-    put("sources.md", "sources.md.j2")
+    put("sources/index.md", "sources_index.md.j2")
+    for source in kb.sources.values():
+        put(page_of(source), "source.md.j2", source=source)
     # Lists included into hand-written pages (site_src/) with pymdownx.snippets.
     put("_snippets/practice-list.md", "snippet_practice_list.md.j2")
     put("_snippets/country-list.md", "snippet_country_list.md.j2")

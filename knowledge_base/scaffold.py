@@ -1,4 +1,8 @@
-"""`python build.py new KIND ID`: start a record that validates, with placeholders to fill."""
+"""`python build.py new KIND ID`: start a record, with TODO placeholders to fill.
+
+Until every TODO is replaced, `validate` reports each one (and `build` refuses to publish).
+Optional lists are written as commented-out YAML, ready to uncomment.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from pathlib import Path
 from .models import SLUG_PATTERN
 from .pipeline import check
 
-KINDS = {"practice": "practices", "country": "countries", "lesson": "lessons", "quote": None}
+KINDS = {"source": "sources", "practice": "practices", "country": "countries", "lesson": "lessons", "quote": None}
 
 
 class ScaffoldError(ValueError):

@@ -14,14 +14,14 @@ from pathlib import PurePosixPath
 from pydantic import BaseModel, ValidationError
 
 from .load import LoadedFile, SourceMap
-from .models import RECORD_KINDS, SLUG_PATTERN, Record
+from .models import PATTERN_MESSAGES, RECORD_KINDS, Record
 from .problems import Problem, did_you_mean, field_path
 
 
 @dataclass
 class ValidRecord:
     path: str
-    kind: str  # folder name: practices, countries, introduction, lessons
+    kind: str  # folder name: sources, practices, countries, introduction, lessons, glossary
     record: Record
     source_map: SourceMap
 
@@ -53,13 +53,14 @@ def validate_file(loaded: LoadedFile) -> tuple[ValidRecord | None, list[Problem]
             Problem(loaded.path, line, col, f"id {record.id!r} does not match the file name {stem!r}",
                     record=record.id, field="id", hint=f"rename the file to {record.id}.yaml or set id: {stem}")
         )
-    if problems:  # e.g. a duplicate key: the record is not trusted further
-        return None, problems
+    # Problems found while loading (a duplicate key, text read as a comment) are reported, and the
+    # record still takes part in the checks across records, so that one run reports everything.
     return ValidRecord(loaded.path, kind, record, loaded.source_map), problems
 
 
 def _problem_from_error(loaded: LoadedFile, model: type[BaseModel], record_id, error) -> Problem:
-    loc = tuple(error["loc"])
+    # Union tags ("cite:number") are not fields: they have a colon, which field names never have.
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and ":" in part))
     kind, message, hint = error["type"], error["msg"], None
     given = error.get("input")
 
@@ -73,16 +74,16 @@ def _problem_from_error(loaded: LoadedFile, model: type[BaseModel], record_id, e
         message = f"missing required field {loc[-1]!r}"
     else:
         line, col = loaded.source_map.locate(loc)
-        message = _message(kind, message, given)
+        message = _message(kind, message, given, error.get("ctx"))
         hint = _hint(kind, given, loc)
     return Problem(loaded.path, line, col, message, record=record_id, field=field_path(loc) or None, hint=hint)
 
 
-def _message(kind: str, message: str, given) -> str:
+def _message(kind: str, message: str, given, ctx: dict | None = None) -> str:
     if kind == "value_error":
         message = message.removeprefix("Value error, ")
-    if kind == "string_pattern_mismatch" and SLUG_PATTERN in str(message):
-        message = "is not a slug (lower-case letters, digits and single hyphens)"
+    if kind == "string_pattern_mismatch":  # never show a regular expression to an editor
+        message = PATTERN_MESSAGES.get((ctx or {}).get("pattern", ""), "does not have the expected form")
     if given is not None and not isinstance(given, (dict, list)):
         shown = repr(given) if len(repr(given)) <= 60 else repr(given)[:57] + "...'"
         message += f" (got {shown}, {_type_name(given)})"
@@ -100,14 +101,7 @@ def _hint(kind: str, given, loc) -> str | None:
         return "put the text in quotes"
     if isinstance(given, str) and not given.strip():
         return "write the text, or remove the field if it is optional"
-    if kind == "string_pattern_mismatch" and _is_slug_field(loc):
-        return "use a slug such as 'returnee-coordinators'"
     return None
-
-
-def _is_slug_field(loc) -> bool:
-    names = [p for p in loc if isinstance(p, str)]
-    return bool(names) and names[-1] in ("id", "practices", "countries", "country")
 
 
 def _type_name(value) -> str:

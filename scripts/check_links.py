@@ -23,7 +23,7 @@ def footnote_urls() -> list[str]:
     from knowledge_base.pipeline import check
 
     result = check()
-    return sorted({fn.url for fn in result.kb.footnotes.values() if fn.url})
+    return sorted({fn.url for fn in result.kb.notes.values() if fn.url} | {s.url for s in result.kb.sources.values() if s.url})
 
 
 def probe(url: str, timeout: float) -> tuple[str, str | None, bool]:

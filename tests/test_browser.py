@@ -166,7 +166,7 @@ def test_quote_filters(page, server, real):
 
 
 @pytest.mark.parametrize("path", ["/", "/practices/family-ties.html", "/countries/kazakhstan.html", "/matrix.html",
-                                  "/compare.html", "/quotes.html", "/sources.html", "/charts.html"])
+                                  "/compare.html", "/quotes.html", "/sources/compendium.html", "/charts.html"])
 def test_accessibility(page, server, path):
     assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
     page.goto(server + path)

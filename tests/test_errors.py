@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from helpers import assert_no_traceback, run_cli
+from helpers import assert_no_traceback, line_of, run_cli
 
 SCHEMA = "# yaml-language-server: $schema=../schema/lesson.schema.json\n"
 GOOD_LESSON = SCHEMA + """id: lesson-test
@@ -18,6 +18,9 @@ title: A test lesson
 text: Nothing but a test.
 practices: [family-ties]
 countries: []
+based_on:
+  - source: compendium
+    section: X
 """
 PATH = "lessons/lesson-test.yaml"
 
@@ -57,7 +60,7 @@ def test_the_good_lesson_is_valid(content_copy):
     (GOOD_LESSON.replace("title: A test lesson", "title: [A test lesson"), 4, ["YAML syntax error"]),
     (GOOD_LESSON.replace("text: Nothing", "\ttext: Nothing"), 5, ["tab character", "indent with spaces"]),
     (SCHEMA, 1, ["file is empty"]),
-    (GOOD_LESSON + "---\n" + GOOD_LESSON, 8, ["several YAML documents"]),
+    (GOOD_LESSON + "---\n" + GOOD_LESSON, 11, ["several YAML documents"]),
     (GOOD_LESSON.replace("number: 99", "number: 99\nnumber: 98"), 4, ["duplicate key 'number'", "first defined on line 3"]),
     ("- just\n- a list\n", 1, ["a record must be a mapping"]),
 ], ids=["syntax", "tab", "empty", "several-documents", "duplicate-key", "not-a-mapping"])
@@ -133,29 +136,60 @@ quotes:
     speaker: Feride Aktas
     boxed: true
     cites: [9001]
-footnotes:
-  - footnote: 9001
+based_on:
+  - source: test-source
+"""
+QUOTE_PATH = "practices/test-practice.yaml"
+TEST_SOURCE = """# yaml-language-server: $schema=../schema/source.schema.json
+id: test-source
+type: report
+title: A test source
+short_title: Test source
+notes:
+  - number: 9001
     text: A test source.
     url: https://example.org/source
 """
-QUOTE_PATH = "practices/test-practice.yaml"
+SOURCE_PATH = "sources/test-source.yaml"
 
 
 @pytest.mark.parametrize("old, new, line, needles", [
     ("speaker: Feride Aktas", "speeker: Feride Aktas", 12, ["test-practice quotes[0].speeker: unknown field", "did you mean 'speaker'?"]),
     ("boxed: true", "boxed: yes", 13, ["boxed: Input should be a valid boolean", "write true or false"]),
     ("boxed: true", "boxed: on", 13, ["Input should be a valid boolean"]),
-    ("url: https://example.org/source", "url: javascript:alert(1)", 18, ["must start with http:// or https://"]),
-    ("url: https://example.org/source", "url: data:text/html,hi", 18, ["must start with http:// or https://"]),
-    ("url: https://example.org/source", "url: file:///etc/passwd", 18, ["must start with http:// or https://"]),
-    ("cites: [9001]", "cites: [9002]", 14, ["footnote 9002 is cited but not defined"]),
-    ("  - footnote: 9001", "  - footnote: 12", 16, ["footnote 12 is defined twice"]),
+    ("cites: [9001]", "cites: [9002]", 14, ["note 9002 of test-source is cited but not defined",
+                                            "add it to the `notes:` of sources/test-source.yaml"]),
+    ("cites: [9001]", "cites: [9001, 9001]", 14, ["note 9001 of test-source is cited twice here"]),
+    ("cites: [9001]", "cites: ['9001']", 14, ["cites[0]: Input should be a valid integer", "without quotes"]),
+    ("cites: [9001]", "cites: [{source: test-source}]", 14, ["say where in the source: give its note, page or section"]),
+    ("cites: [9001]", "cites: [{source: test-sorce, page: 4}]", 14, ["cites[0].page: Input should be a valid string"]),
+    ("  - source: test-source", "  - source: test-sorce", 16, ["unknown source id 'test-sorce'", "did you mean 'test-source'?"]),
     ("id: test-practice-quote", "id: family-ties", 10, ["duplicate id 'family-ties', already used at practices/family-ties.yaml"]),
-], ids=["nested-unknown-field", "yes-boolean", "on-boolean", "javascript-url", "data-url", "file-url", "undefined-footnote",
-        "footnote-defined-twice", "duplicate-id-across-files"])
+], ids=["nested-unknown-field", "yes-boolean", "on-boolean", "undefined-note", "cited-twice", "quoted-number",
+        "locator-without-place", "page-as-number", "unknown-source", "duplicate-id-across-files"])
 def test_record_problems(content_copy, old, new, line, needles):
+    write(content_copy, TEST_SOURCE, SOURCE_PATH)
     write(content_copy, QUOTE_PRACTICE.replace(old, new), QUOTE_PATH)
     assert_error(validate(content_copy), QUOTE_PATH, line, *needles)
+
+
+@pytest.mark.parametrize("old, new, line, needles", [
+    ("url: https://example.org/source", "url: javascript:alert(1)", 9, ["must start with http:// or https://"]),
+    ("url: https://example.org/source", "url: data:text/html,hi", 9, ["must start with http:// or https://"]),
+    ("url: https://example.org/source", "url: file:///etc/passwd", 9, ["must start with http:// or https://"]),
+    ("    url: https://example.org/source\n", "    url: https://example.org/source\n  - number: 9001\n    text: Again.\n",
+     10, ["note 9001 is defined twice in this source"]),
+    ("short_title: Test source", "short_title: Test source\nissued: 2019-13-45", 6,
+     ["issued: a date must look like 2019, 2019-05 or 2019-05-14 (got '2019-13-45'"]),
+    ("short_title: Test source", "short_title: Test source\nissued: 2019-11-31", 6,
+     ["issued: 2019-11-31 is not a day of the calendar"]),
+    ("short_title: Test source", "short_title: Test source\nlanguage: English", 6, ["a language code such as en"]),
+], ids=["javascript-url", "data-url", "file-url", "note-defined-twice", "impossible-month", "impossible-day",
+        "language-pattern"])
+def test_source_problems(content_copy, old, new, line, needles):
+    write(content_copy, TEST_SOURCE.replace(old, new), SOURCE_PATH)
+    write(content_copy, QUOTE_PRACTICE, QUOTE_PATH)
+    assert_error(validate(content_copy), SOURCE_PATH, line, *needles)
 
 
 def test_file_name_must_match_id(content_copy):
@@ -192,3 +226,64 @@ def test_two_mistakes_in_two_files_are_both_reported_in_one_run(content_copy):
     line = next(i for i, l in enumerate(practice.read_text(encoding="utf-8").splitlines(), 1) if l.startswith("number:"))
     assert_error(proc, "practices/family-ties.yaml", line, "number")
     assert proc.stdout.splitlines() == sorted(proc.stdout.splitlines()), "problems come sorted by file and line"
+
+
+# --- editors' everyday mistakes, each with a plain answer ----------------------------
+
+@pytest.mark.parametrize("old, new, line, needles", [
+    ("title: A test lesson", "title: Learn from other states #4 of the compendium", 4,
+     ["was read as a comment and dropped", 'put the whole value in quotes: "Learn from other states #4 of the compendium"']),
+    ("title: A test lesson", "title: Returnees: the first year", 4,
+     ["a colon followed by a space inside a value", 'title: "Returnees: the first year"']),
+    ("text: Nothing but a test.", "text: >-\n  Nothing\nbut a test.", 7,
+     ["neither `field: value` nor part of the text above it", "indented more than its field name"]),
+    ("title: A test lesson", "title: A test lesson\n  number: 4", 5, ["this line looks like a field: indent it like the fields above"]),
+    ("practices: [family-ties]", "practices: [family-ties", 6, ["a [list] is not closed with ']'"]),
+    ("title: A test lesson", 'title: "A test lesson', 4, ["a quote mark opened here is never closed"]),
+], ids=["hash-comment", "colon-in-value", "less-indented-continuation", "over-indented-field", "unclosed-list",
+        "unclosed-quote"])
+def test_yaml_mistakes_get_plain_answers(content_copy, old, new, line, needles):
+    write(content_copy, GOOD_LESSON.replace(old, new))
+    proc = validate(content_copy)
+    assert_error(proc, PATH, line, *needles)
+    assert "while scanning" not in proc.stdout and "mapping values" not in proc.stdout
+
+
+def test_no_regular_expression_reaches_an_editor(content_copy):
+    write(content_copy, GOOD_LESSON.replace("id: lesson-test", "id: Lesson_Test"))
+    proc = validate(content_copy)
+    assert_error(proc, PATH, 2, "is not a slug (lower-case letters, digits and single hyphens")
+    assert "should match pattern" not in proc.stdout and "^" not in proc.stdout
+
+
+def test_an_impossible_unquoted_date_is_reported_with_the_other_problems(content_copy):
+    path = content_copy / "countries" / "kyrgyzstan.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("\n    date: ", "\n    date: 2019-13-45\n    date_text: ", 1) if "\n    date: " in text else text
+    path.write_text(text, encoding="utf-8")
+    write(content_copy, GOOD_LESSON.replace("title: A test", "titel: A test"))
+    proc = validate(content_copy)
+    assert_error(proc, "countries/kyrgyzstan.yaml", line_of(path, "date: 2019-13-45"),
+                 "date: a date must look like 2019, 2019-05 or 2019-05-14 (got '2019-13-45'")
+    assert_error(proc, PATH, 4, "unknown field 'titel'")
+
+
+@pytest.mark.parametrize("place, message", [
+    ("lessons/lesson-test.yml", "record files end in .yaml, not .yml (hint: rename it to lesson-test.yaml)"),
+    ("lessons/lesson-test.yaml.txt", "lessons/ holds records named ID.yaml only"),
+    ("lessons/extra/lesson-test.yaml", "records sit directly in lessons/, not in a subfolder (hint: move it to lessons/lesson-test.yaml)"),
+    ("lesson/lesson-test.yaml", "lesson/ is not a record folder (hint: did you mean 'lessons'?)"),
+], ids=["yml", "yaml-txt", "subfolder", "misspelt-folder"])
+def test_a_file_that_would_not_be_read_is_reported(content_copy, place, message):
+    write(content_copy, GOOD_LESSON, place)
+    assert_error(validate(content_copy), place, 1, message)
+
+
+def test_an_untouched_scaffold_cannot_be_published(content_copy):
+    assert run_cli("new", "country", "testland", root=content_copy).returncode == 0
+    proc = validate(content_copy)
+    assert proc.returncode == 1
+    placeholders = [l for l in proc.stdout.splitlines() if "a placeholder from `python build.py new` is still here" in l]
+    assert placeholders and all(l.startswith("countries/testland.yaml:") for l in placeholders)
+    build = run_cli("build", root=content_copy)
+    assert build.returncode == 1 and not (content_copy / "site").exists()

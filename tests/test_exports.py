@@ -28,7 +28,8 @@ def expected_counts(kb):
         "examples": sum(len(c.examples) for c in kb.countries),
         "facts": sum(len(c.facts) for c in kb.countries),
         "quotes": len(list(kb.all_quotes())),
-        "footnotes": len(kb.footnotes),
+        "footnotes": len(kb.notes),
+        "sources": len(kb.sources),
         "organizations": sum(len(c.organizations) for c in kb.countries),
         "lessons": len(kb.lessons),
     }
@@ -42,7 +43,9 @@ def test_kb_json_validates_against_its_published_schema(exported, real):
     assert [c["id"] for c in document["countries"]] == [c.id for c in real.kb.countries]
     assert len(document["lessons"]) == len(real.kb.lessons)
     assert document["introduction"]["id"] == real.kb.introduction.id
-    assert [f["footnote"] for f in document["footnotes"]] == sorted(real.kb.footnotes)
+    assert [s["id"] for s in document["sources"]] == list(real.kb.sources)
+    assert sum(len(s["notes"]) for s in document["sources"]) == len(real.kb.notes)
+    assert all("do_not_publish" not in s for s in document["sources"])
 
 
 def test_kb_json_breaking_the_schema_is_caught(exported):
@@ -86,21 +89,25 @@ def test_sqlite_has_the_tables_with_keys_that_hold(exported, real):
         db.close()
 
 
-def test_bibtex_and_csl_json_list_every_footnote_with_a_text(exported, real):
-    cited = {n for n, f in real.kb.footnotes.items() if f.text}
+def test_bibtex_and_csl_json_list_every_source_and_every_footnote_with_a_text(exported, real):
+    cited = {f"{source}-fn-{n}" for (source, n), f in real.kb.notes.items() if f.text}
     bib = (exported / "sources.bib").read_text(encoding="utf-8")
-    assert {int(n) for n in re.findall(r"@misc\{compendium-fn-(\d+),", bib)} == cited
+    assert set(re.findall(r"@misc\{([a-z0-9-]+-fn-\d+),", bib)) == cited
+    assert "@techreport{compendium,\n  title = {{Compendium of promising practices" in bib
+    assert "  author = {{Bulan Institute for Peace Innovations}}" in bib
     assert bib.count("{") == bib.count("}"), "unbalanced braces break reference managers"
     items = json.loads((exported / "sources.csl.json").read_text(encoding="utf-8"))
-    assert {item["id"] for item in items} == {"bulan-compendium"} | {f"compendium-fn-{n}" for n in cited}
-    with_url = {f"compendium-fn-{n}": f.url for n, f in real.kb.footnotes.items() if f.text and f.url}
-    assert {item["id"]: item["URL"] for item in items if "URL" in item} == with_url
+    assert {item["id"] for item in items} == set(real.kb.sources) | cited
+    with_url = {f"{source}-fn-{n}": f.url for (source, n), f in real.kb.notes.items() if f.text and f.url}
+    assert {item["id"]: item["URL"] for item in items if "URL" in item and item["id"] in cited} == with_url
+    compendium = next(item for item in items if item["id"] == "compendium")
+    assert compendium["type"] == "report" and compendium["author"] == [{"literal": "Bulan Institute for Peace Innovations"}]
 
 
 def test_broken_foreign_key_is_refused(tmp_path):
     from knowledge_base.export import write_sqlite
 
-    data = {"practices": (["id"], [("p",)]), "countries": (["id"], [("c",)]),
+    data = {"sources": (["id"], [("s",)]), "practices": (["id"], [("p",)]), "countries": (["id"], [("c",)]),
             "figures": (["id", "country"], [("f", "nowhere")]),
             "examples": (["id", "country", "practices"], []), "quotes": (["id", "country", "practices"], []),
             "lessons": (["id", "practices", "countries"], [])}

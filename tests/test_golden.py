@@ -16,7 +16,7 @@ from knowledge_base.render import render_pages
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "golden-kb"
 GOLDEN = HERE / "golden"
-PAGES = ["practices/test-practice.md", "countries/testland.md", "sources.md", "lessons.md", "matrix.md",
+PAGES = ["practices/test-practice.md", "countries/testland.md", "sources/index.md", "sources/compendium.md", "lessons.md", "matrix.md",
          "timeline.md", "quotes.md", "_snippets/abbreviations.md"]
 
 

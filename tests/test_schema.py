@@ -3,15 +3,36 @@
 import json
 
 from knowledge_base.models import RECORD_KINDS
-from knowledge_base.schema import SCHEMA_FILES, schema_text
+from knowledge_base.schema import SCHEMA_FILES, known_ids, schema_text
 
 from conftest import ROOT
 
 
 def test_committed_schemas_are_fresh():
+    ids = known_ids(ROOT)
     for kind, name in SCHEMA_FILES.items():
         committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
-        assert committed == schema_text(kind), f"schema/{name} is stale: run `python build.py schema` and commit it"
+        assert committed == schema_text(kind, ids), f"schema/{name} is stale: run `python build.py schema` and commit it"
+
+
+def test_schemas_describe_every_property_and_offer_the_ids():
+    def undescribed(node, where):
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                if "description" not in prop:
+                    yield f"{where}.{name}"
+            for value in node.values():
+                yield from undescribed(value, where)
+
+    for name in SCHEMA_FILES.values():
+        schema = json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))
+        missing = list(undescribed(schema, name))
+        assert not missing, f"give these fields a description= in knowledge_base/models.py: {missing}"
+    country = json.loads((ROOT / "schema" / "country.schema.json").read_text(encoding="utf-8"))
+    example = country["$defs"]["PracticeExample"]["properties"]
+    assert example["practices"]["items"]["enum"] == known_ids(ROOT)["practices"]
+    assert country["$defs"]["BasedOn"]["properties"]["source"]["enum"] == ["compendium"]
+    assert "2019-05" in json.dumps(country["$defs"]["Operation"]["properties"]["date"])
 
 
 def test_schemas_describe_every_field():

@@ -105,9 +105,9 @@ def test_misspelling_suggests_a_better_query(indexed):
 
 
 def test_footnote_field_finds_the_source(indexed, real):
-    number = min(n for n, f in real.kb.footnotes.items() if f.text)
+    number = min(n for (source, n), f in real.kb.notes.items() if f.text and source == "compendium")
     hits = search(indexed, f"footnote:{number}", "--kind", "footnote")["hits"]
-    assert [h["id"] for h in hits] == [f"footnote-{number}"]
+    assert [h["id"] for h in hits] == [f"compendium-footnote-{number}"]
 
 
 def test_human_output(indexed):

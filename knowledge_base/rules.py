@@ -1,0 +1,194 @@
+"""Stage 3b, content rules: what the project promises about every record, checked by `validate`.
+
+- quotes and note texts are verbatim in their source's text (when the text is at hand);
+- no record carries a detail that identifies an individual returnee;
+- no placeholder from `python build.py new` is left;
+- a record that claims to cover a source section in full has every box of it.
+
+Source texts are other people's documents: the repository keeps their metadata and
+SHA-256, never their text. They are looked for in the sources directories (`--sources DIR`,
+KB_SOURCES_DIR, or ../shared/compendium beside the repository). A missing text is a notice,
+not an error, unless it is required (`--require-sources`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import BaseModel
+
+from .fidelity import SourceDocument
+from .link import KnowledgeBase
+from .models import Locator, Quote, Source
+from .problems import Problem, field_path
+from .validate import ValidRecord
+
+DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "compendium"
+PLACEHOLDER = re.compile(r"\bTODO\b")
+
+
+def sources_dirs(given: list[str] | None = None) -> list[Path]:
+    """Where source texts are looked for: --sources, else KB_SOURCES_DIR (os.pathsep-separated), else the default."""
+    if given:
+        return [Path(d) for d in given]
+    env = os.environ.get("KB_SOURCES_DIR")
+    return [Path(d) for d in env.split(os.pathsep) if d] if env else [DEFAULT_SOURCES_DIR]
+
+
+_documents: dict[Path, tuple[tuple[int, int], SourceDocument]] = {}
+
+
+def _document(path: Path) -> SourceDocument:
+    """A source text, read and canonicalised once per process (and again when it changes)."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _documents.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, SourceDocument(path))
+        _documents[path] = cached
+    return cached[1]
+
+
+@dataclass
+class ContentCheck:
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path], require_sources: bool = False) -> ContentCheck:
+    out = ContentCheck()
+    by_id = {vr.record.id: vr for vr in valid}
+
+    def report(vr: ValidRecord, path: tuple, message: str, hint: str | None = None) -> None:
+        line, col = vr.source_map.locate(path)
+        out.problems.append(Problem(vr.path, line, col, message, record=vr.record.id, field=field_path(path), hint=hint))
+
+    texts = _source_texts(kb, by_id, dirs, require_sources, report, out)
+    identifying = [(d, s.id) for s in kb.sources.values() for d in s.do_not_publish]
+    for vr in valid:
+        for path, value in _strings(vr.record):
+            if PLACEHOLDER.search(value):
+                report(vr, path, "a placeholder from `python build.py new` is still here",
+                       "replace the TODO text with the content, or delete the field if it is optional")
+            low = value.lower()
+            for detail, source_id in identifying:
+                if detail.lower() in low:
+                    report(vr, path, f"identifies an individual returnee ({detail!r}, listed in sources/{source_id}.yaml "
+                           "under do_not_publish)", "describe the event without the person's name, initials or age")
+        if isinstance(vr.record, Source):
+            _check_notes(vr, texts.get(vr.record.id), report)
+        else:
+            _check_quotes(vr, kb, texts, report)
+            _check_complete(vr, kb, texts, report)
+    return out
+
+
+def _source_texts(kb, by_id, dirs, require, report, out) -> dict[str, SourceDocument]:
+    """Each source's text that is at hand and is the version its record describes."""
+    found: dict[str, SourceDocument] = {}
+    missing: list[str] = []
+    for source in kb.sources.values():
+        if source.text is None:
+            continue
+        path = next((d / source.text.file for d in dirs if (d / source.text.file).is_file()), None)
+        if path is None:
+            if require:
+                report(by_id[source.id], ("text", "file"),
+                       f"the text of this source ({source.text.file}) is not in {_listing(dirs)}",
+                       "put it there, or point --sources DIR (or KB_SOURCES_DIR) at its folder")
+            else:
+                missing.append(f"{source.id} ({source.text.file})")
+            continue
+        document = _document(path)
+        if document.sha256 != source.text.sha256:
+            report(by_id[source.id], ("text", "sha256"),
+                   f"{path} is not the version of the text this source describes (its SHA-256 is {document.sha256})",
+                   "supply the right version; a new edition is a new source, with a record of its own")
+            continue
+        found[source.id] = document
+    if missing:
+        out.notices.append(
+            f"quotes and notes of {len(missing)} source(s) were not checked, their text is not in {_listing(dirs)}: "
+            f"{', '.join(missing)}. Supply the texts with --sources DIR or KB_SOURCES_DIR; "
+            "--require-sources makes this an error.")
+    return found
+
+
+def _listing(dirs: list[Path]) -> str:
+    return " or ".join(str(d) for d in dirs)
+
+
+def _strings(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every text value of a record with its path; never a source's `do_not_publish` list."""
+    for name in type(model).model_fields:
+        if isinstance(model, Source) and name == "do_not_publish":
+            continue
+        value = getattr(model, name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            where = path + (name,) + (() if i is None else (i,))
+            if isinstance(item, str):
+                yield where, item
+            elif isinstance(item, BaseModel):
+                yield from _strings(item, where)
+
+
+def _check_notes(vr: ValidRecord, document: SourceDocument | None, report) -> None:
+    if document is None:
+        return
+    for i, note in enumerate(vr.record.notes):
+        if note.text and not document.contains(note.text):
+            report(vr, ("notes", i, "text"), f"note {note.number}: " + document.first_difference(note.text).describe(
+                document.path.name), "copy the note exactly as the source prints it; mend only what the PDF broke")
+
+
+def _quotes(record) -> Iterator[tuple[tuple, Quote]]:
+    for i, quote in enumerate(getattr(record, "quotes", [])):
+        yield ("quotes", i), quote
+
+
+def _sources_of(item, primary: str) -> list[str]:
+    """The sources an item rests on: those its citations name, else the record's first source."""
+    named = list(dict.fromkeys(loc.source for loc in getattr(item, "cites", []) if isinstance(loc, Locator)))
+    return named or [primary]
+
+
+def _check_quotes(vr: ValidRecord, kb: KnowledgeBase, texts: dict[str, SourceDocument], report) -> None:
+    primary = vr.record.based_on[0].source
+    for path, quote in _quotes(vr.record):
+        documents = [texts[s] for s in _sources_of(quote, primary) if s in texts]
+        if documents and not PLACEHOLDER.search(quote.text) and not any(d.contains(quote.text) for d in documents):
+            report(vr, path + ("text",), documents[0].first_difference(quote.text).describe(documents[0].path.name),
+                   "copy the quote exactly; only mend words the PDF broke")
+
+
+def _check_complete(vr: ValidRecord, kb: KnowledgeBase, texts: dict[str, SourceDocument], report) -> None:
+    record = vr.record
+    primary = record.based_on[0].source
+    for i, based in enumerate(record.based_on):
+        source, document = kb.sources.get(based.source), texts.get(based.source)
+        if not (based.complete and source and source.boxes and document):
+            continue
+        section = next((s for s in source.sections if s.section == based.section), None)
+        if section is None:
+            continue
+        text = document.lines(section.first_line, section.last_line)
+        for kind in ("examples", "facts", "quotes"):
+            marker = getattr(source.boxes, kind)
+            if marker is None:
+                continue
+            in_source = len(re.findall(marker, text))
+            items = [x for x in getattr(record, kind, []) if based.source in _sources_of(x, primary)]
+            if kind == "quotes":
+                items = [q for q in items if q.boxed]
+            if len(items) != in_source:
+                what = {"examples": "practice boxes (examples:)", "facts": "fact boxes (facts:)",
+                        "quotes": "boxed quotes (quotes: with boxed: true)"}[kind]
+                report(vr, ("based_on", i, "complete"),
+                       f"section {based.section} of {based.source} has {in_source} {what}, this record {len(items)}",
+                       "add the missing ones, or remove `complete: true` if the record covers only part of the section"
+                       if len(items) < in_source else "a box is recorded twice, or belongs to another section")

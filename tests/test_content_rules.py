@@ -1,0 +1,169 @@
+"""The content rules are part of `validate`: quotes and notes verbatim in their source's text,
+complete sections, no identifiable returnee, no placeholder, no repeated citation.
+
+Each check is tested twice: the real knowledge base passes it, and a copy broken on purpose
+fails it, with `path:line:col` pointing at the broken value and a message saying what to do.
+Checks against the compendium's text skip when the text is not beside the repository.
+"""
+
+import re
+
+from helpers import assert_no_traceback, line_of, run_cli
+
+from knowledge_base.fidelity import canonical
+
+
+def validate(root, *args, env=None):
+    proc = run_cli("validate", *args, root=root, env=env)
+    assert_no_traceback(proc)
+    return proc
+
+
+def errors_at(proc, path, line):
+    return [l for l in proc.stdout.splitlines() if l.startswith(f"{path}:{line}:")]
+
+
+# --- verbatim quotes and notes -----------------------------------------------
+
+def test_the_real_knowledge_base_passes_every_content_rule(compendium):
+    proc = run_cli("validate", "--require-sources")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "notice" not in proc.stderr
+
+
+def test_an_altered_quote_is_reported_with_the_first_word_that_differs(compendium, content_copy):
+    path = content_copy / "countries" / "germany.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("central counselling blocks", "main counselling blocks"),
+                    encoding="utf-8")
+    proc = validate(content_copy)
+    assert proc.returncode == 1
+    [error] = errors_at(proc, "countries/germany.yaml", line_of(path, "main counselling blocks") - 1) or \
+        errors_at(proc, "countries/germany.yaml", line_of(path, "main counselling blocks"))
+    assert "not found verbatim in compendium.txt" in error
+    assert "“main” where the source has “central”" in error
+    source_line = next(i for i, l in enumerate(compendium.text.splitlines(), 1) if "central counselling" in l)
+    assert f"nearest passage at line {source_line}" in error
+
+
+def test_an_altered_note_text_is_reported(compendium, content_copy):
+    path = content_copy / "sources" / "compendium.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n      October 2019, available", "\n      November 2019, available", 1), encoding="utf-8")
+    proc = validate(content_copy)
+    [error] = errors_at(proc, "sources/compendium.yaml", line_of(path, "November 2019, available") - 2)
+    assert "note 1: not found verbatim" in error and "“November” where the source has “October”" in error
+
+
+def test_pdf_artefacts_are_forgiven_and_nothing_else():
+    assert canonical("“multi-\nstakeholders”") == canonical('"multistakeholders"')
+    assert canonical("word[45]") == canonical("word")
+    assert canonical("a b") != canonical("a c")
+
+
+def test_every_footnote_number_of_the_compendium_is_recorded(compendium, real):
+    used = {int(n) for n in re.findall(r"\[(\d+)\]", compendium.text)}
+    recorded = {n for (source, n) in real.kb.notes if source == "compendium"}
+    assert not used - recorded, f"sources/compendium.yaml: add the notes {sorted(used - recorded)} under notes:"
+
+
+def test_notes_the_extraction_omits_are_recorded_as_omitted(compendium, real):
+    printed = {int(n) for n in re.findall(r"(?m)^\s*\[(\d+)\]", compendium.text)}
+    wrong = [n for (source, n), note in real.kb.notes.items()
+             if source == "compendium" and n not in printed and not (note.text is None and note.note)]
+    assert not wrong, (f"sources/compendium.yaml: notes {wrong} have no text in the extraction: "
+                       "record them as `text: null` with a `note:` saying so, never reconstructed")
+
+
+# --- complete sections ---------------------------------------------------------
+
+def test_the_compendium_sections_start_where_its_record_says(compendium, real):
+    lines = compendium.text.splitlines()
+    for section in real.kb.sources["compendium"].sections:
+        first = lines[section.first_line - 1]
+        if section.section == "III":  # Germany's heading is missing from the extraction
+            assert first.strip() == "General Context"
+        else:
+            assert section.title.lower() in first.lower(), f"section {section.section} starts with {first!r}"
+
+
+def test_a_missing_box_is_reported_on_the_complete_claim(compendium, content_copy):
+    path = content_copy / "countries" / "kosovo.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nexamples:\n") + len("\nexamples:\n")
+    second = text.index("\n  - id:", start + 5) + 1
+    path.write_text(text[:start] + text[second:], encoding="utf-8")
+    proc = validate(content_copy)
+    [error] = errors_at(proc, "countries/kosovo.yaml", line_of(path, "complete: true"))
+    assert re.search(r"section V of compendium has (\d+) practice boxes \(examples:\), this record (\d+)", error)
+    assert "add the missing ones" in error
+
+
+def test_every_boxed_quote_says_who_speaks(real):
+    # An unnamed practitioner keeps the role the compendium gives them.
+    silent = [f"countries/{c.id}.yaml: {q.id}" for c in real.kb.countries for q in c.quotes
+              if q.boxed and not (q.speaker or q.role or q.organization)]
+    assert not silent, f"boxed quotes with no speaker, role or organization: {silent}"
+
+
+# --- source texts outside the repository ------------------------------------------
+
+def test_a_missing_text_is_one_notice_and_everything_else_is_checked(content_copy, tmp_path):
+    lesson = content_copy / "lessons" / "interstate-exchange.yaml"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("\nnumber:", "\nnumbr:", 1), encoding="utf-8")
+    proc = validate(content_copy, "--sources", str(tmp_path))
+    assert proc.returncode == 1  # the lesson's mistake, not the missing text
+    assert errors_at(proc, "lessons/interstate-exchange.yaml", line_of(lesson, "numbr:"))
+    notices = [l for l in proc.stderr.splitlines() if l.startswith("notice:")]
+    assert len(notices) == 1 and "compendium (compendium.txt)" in notices[0] and "--sources DIR" in notices[0]
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("\nnumbr:", "\nnumber:", 1), encoding="utf-8")
+    assert validate(content_copy, "--sources", str(tmp_path)).returncode == 0
+
+
+def test_require_sources_turns_the_notice_into_an_error(content_copy, tmp_path):
+    proc = validate(content_copy, "--sources", str(tmp_path), "--require-sources")
+    assert proc.returncode == 1
+    [error] = errors_at(proc, "sources/compendium.yaml", line_of(content_copy / "sources" / "compendium.yaml", "file: compendium.txt"))
+    assert f"is not in {tmp_path}" in error
+
+
+def test_another_version_of_the_text_is_refused(content_copy, tmp_path):
+    (tmp_path / "compendium.txt").write_text("A second edition.\n", encoding="utf-8")
+    proc = validate(content_copy, env={"KB_SOURCES_DIR": str(tmp_path)})
+    [error] = errors_at(proc, "sources/compendium.yaml", line_of(content_copy / "sources" / "compendium.yaml", "sha256:"))
+    assert "is not the version of the text this source describes" in error and "a new edition is a new source" in error
+
+
+# --- do no harm, placeholders, citations ------------------------------------------
+
+def test_a_detail_identifying_a_returnee_is_refused_in_every_record(content_copy):
+    path = content_copy / "countries" / "germany.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("summary: >-\n", "summary: >-\n  A 31-year-old returnee was convicted.\n", 1), encoding="utf-8")
+    proc = validate(content_copy)
+    [error] = errors_at(proc, "countries/germany.yaml", line_of(path, "summary: >-"))
+    assert "identifies an individual returnee ('31-year-old'" in error and "without the person's name" in error
+
+
+def test_the_identifying_details_are_never_published(built_site):
+    downloads = built_site / "downloads"
+    for path in [*built_site.rglob("*.html"), downloads / "kb.json", downloads / "sources.csv"]:
+        assert "Zuhal" not in path.read_text(encoding="utf-8"), path
+
+
+def test_a_citation_repeated_in_one_list_is_refused(content_copy):
+    path = content_copy / "countries" / "kyrgyzstan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("cites: [153]", "cites: [153, 153]", 1), encoding="utf-8")
+    proc = validate(content_copy)
+    line = line_of(path, "cites: [153, 153]")
+    col = path.read_text(encoding="utf-8").splitlines()[line - 1].rindex("153") + 1
+    assert any(l.startswith(f"countries/kyrgyzstan.yaml:{line}:{col}:") and "note 153 of compendium is cited twice here"
+               in l for l in proc.stdout.splitlines()), proc.stdout
+
+
+def test_a_broken_source_file_is_reported_once_not_by_every_citation(content_copy):
+    path = content_copy / "sources" / "compendium.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("short_title: Compendium", "short_title: [Compendium", 1),
+                    encoding="utf-8")
+    proc = validate(content_copy)
+    assert proc.returncode == 1
+    assert [l.split(":")[0] for l in proc.stdout.splitlines()] == ["sources/compendium.yaml"], proc.stdout
