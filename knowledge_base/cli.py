@@ -55,7 +55,7 @@ def cmd_schema(args) -> int:
 def cmd_build(args) -> int:
     from .site import build_site
 
-    return build_site(_root(args), report=report, strict=True)
+    return build_site(_root(args), report=report, notify=notify, strict=True)
 
 
 def cmd_serve(args) -> int:
@@ -145,6 +145,25 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_from_issue(args) -> int:
+    from .issue_forms import IssueError, apply_issue
+
+    root = _root(args)
+    try:
+        body = Path(args.file).read_text(encoding="utf-8")
+        path = apply_issue(body, root)
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    except IssueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(path.relative_to(root).as_posix())
+    result = check(root)
+    report(result.problems, args.format)
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -210,6 +229,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("id", help="the new id, a slug such as germany-quote-koller-trust")
     p.add_argument("--country", help="for a quote: the id of the country it goes into")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("from-issue", help="write the record (or correction) an issue form asks for, then validate",
+                       description="Read the Markdown body of a 'Propose a practice' or 'Report a correction' issue "
+                       "(as GitHub renders the form), write the practice example, fact or quote into its country's "
+                       "record, or replace the words the site shows by the corrected ones, then validate. Prints the "
+                       "file changed. Exit 0 when the result validates, 1 otherwise.")
+    p.add_argument("file", help="a file holding the issue's body")
+    p.add_argument("--format", choices=["text", "github"], default="text", help="how to print problems (as validate)")
+    p.set_defaults(func=cmd_from_issue)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the record kinds into schema/",
                        description="Generate one JSON Schema per record kind from the Pydantic models.")

@@ -46,6 +46,7 @@ class KnowledgeBase:
     citations: dict[NoteKey, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
     cited_by_source: dict[str, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
     primary_source: dict[str, str] = field(default_factory=dict)  # page -> id of its record's first source
+    paths: dict[str, str] = field(default_factory=dict)  # record id -> its file, relative to the content root
     # reverse links, keyed by practice id / country id
     examples_by_practice: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     facts_by_practice: dict[str, list] = field(default_factory=lambda: defaultdict(list))
@@ -225,6 +226,7 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
             kb.glossary = rec
         if not isinstance(rec, Source):
             kb.primary_source[page_of(rec)] = rec.based_on[0].source
+        kb.paths[rec.id] = vr.path
     kb.practices.sort(key=lambda p: p.number)
     kb.countries.sort(key=lambda c: c.name)
     kb.lessons.sort(key=lambda l: l.number)

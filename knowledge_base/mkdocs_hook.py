@@ -19,11 +19,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
 from knowledge_base.export import export_all
+from knowledge_base.history import last_changed
 from knowledge_base.index import ensure_index, related_quotes
-from knowledge_base.models import RECORD_KINDS
+from knowledge_base.link import page_of
+from knowledge_base.models import RECORD_KINDS, Lesson
 from knowledge_base.pipeline import REPO_ROOT, TIMINGS
 from knowledge_base.pipeline import check_cached as check
-from knowledge_base.render import render_pages, write_pages
+from knowledge_base.render import Repository, render_pages, write_pages
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 GENERATED = ".generated/docs"
@@ -56,9 +58,17 @@ def on_config(config):
         downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
     recorded = REPO_ROOT / "benchmarks" / "recorded.json"
     benchmarks = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
-    pages = render_pages(result.kb, related=related, cache=root / CACHE, benchmarks=benchmarks)
+    repository = None
+    if config.extra.get("repository"):
+        repository = Repository(config.extra["repository"].rstrip("/"), config.extra.get("repository_branch", "main"),
+                                config.site_url or "", last_changed(root, list(result.kb.paths.values())))
+    pages = render_pages(result.kb, related=related, cache=root / CACHE, benchmarks=benchmarks, repository=repository)
     write_pages(pages, out)
-    _state.update(kb=result.kb, out=out, related=related, downloads=downloads,
+    # The theme's edit button of a record's page opens the record's YAML file, not the generated page
+    # (the lessons page shows several records: each lesson has its own "Edit this record" link).
+    records = [r for r in [*result.kb.records(), result.kb.glossary] if r is not None and not isinstance(r, Lesson)]
+    edit_urls = {page_of(r): repository.edit_url(result.kb.paths[r.id]) for r in records} if repository else {}
+    _state.update(kb=result.kb, out=out, related=related, downloads=downloads, edit_urls=edit_urls, repository=repository,
                   pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")) + downloads)
 
     snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
@@ -86,6 +96,16 @@ def on_files(files: Files, config) -> Files:
         files.append(File(rel, str(out), config.site_dir, config.use_directory_urls,
                           inclusion=InclusionLevel.NOT_IN_NAV if unlisted else InclusionLevel.UNDEFINED))
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    # The theme's edit button: a generated page opens its record's YAML file (or none, for a page of
+    # many records); a hand-written page opens itself in site_src/.
+    if page.file.src_uri in _state["pages"]:
+        page.edit_url = _state["edit_urls"].get(page.file.src_uri)
+    elif _state["repository"]:
+        page.edit_url = _state["repository"].edit_url(f"{Path(config.docs_dir).name}/{page.file.src_uri}")
+    return markdown
 
 
 def on_serve(server, config, builder):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -123,6 +125,27 @@ COMPARE_ROWS = [
 ]
 
 
+@dataclass(frozen=True)
+class Repository:
+    """Where the records live on GitHub and where the site is published: for the edit and report links."""
+
+    url: str  # e.g. https://github.com/owner/name
+    branch: str = "main"
+    site_url: str = ""  # the published site's address, for absolute links in issue reports
+    changed: dict = field(default_factory=dict)  # record file -> date it last changed
+
+    def edit_url(self, path: str) -> str:
+        """GitHub's web editor, opened on the record's YAML file."""
+        return f"{self.url}/edit/{self.branch}/{path}"
+
+    def report_url(self, title: str, page: str, path: str) -> str:
+        """A new issue from the "Report a correction" form, with the page and record filled in."""
+        address = (self.site_url.rstrip("/") + "/" if self.site_url else "") + site_url(page)
+        query = urlencode({"template": "report-a-correction.yml", "title": f"Correction: {title}",
+                           "page": address, "record": path})
+        return f"{self.url}/issues/new?{query}"
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("knowledge_base", "templates"),
@@ -155,19 +178,22 @@ _shared_environment = functools.cache(make_environment)
 
 
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
-                 cache: Path | None = None, benchmarks: dict | None = None) -> dict[str, str]:
+                 cache: Path | None = None, benchmarks: dict | None = None,
+                 repository: Repository | None = None) -> dict[str, str]:
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index;
     `cache` is a folder where drawn charts are kept between builds; `benchmarks` the recorded
-    results of benchmarks/run.py, shown on the Performance page.
+    results of benchmarks/run.py, shown on the Performance page; `repository` gives each record's
+    page its "Edit this record" and "Report an error" links (none without it).
     """
     env = env or _shared_environment()
     pages: dict[str, str] = {}
     related = related or {}
 
     def put(path: str, template: str, **context) -> None:
-        pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, **context)
+        pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, repository=repository,
+                                                        **context)
 
     put("practices/index.md", "practices_index.md.j2")
     for practice in kb.practices:

@@ -46,10 +46,11 @@ def run_mkdocs_build(root: Path, site_dir: Path, strict: bool = True) -> None:
         config.plugins.on_shutdown()
 
 
-def build_site(root: Path, report, strict: bool = True) -> int:
+def build_site(root: Path, report, notify, strict: bool = True) -> int:
     from mkdocs.exceptions import MkDocsException
 
     result = check(root)
+    notify(result.notices)
     if result.problems:
         report(result.problems)
         print("build stopped: fix the problems above; site/ was left untouched", file=sys.stderr)
@@ -109,9 +110,15 @@ def serve_site(root: Path, dev_addr: str, report) -> int:
         # Dirty rebuilds: after an edit MkDocs rebuilds only the pages whose Markdown changed
         # (the hook rewrites only those), so one edit shows in about a second. Not strict: a
         # preview logs a broken link instead of stopping; `build` stays strict.
-        serve(config_file=str(MKDOCS_YML), dev_addr=dev_addr, livereload=True, build_type="dirty", strict=False)
+        # site_url's path (/knowledge-base/ on the published site) would move the preview off the root.
+        serve(config_file=str(MKDOCS_YML), dev_addr=dev_addr, livereload=True, build_type="dirty", strict=False,
+              site_url=f"http://{dev_addr}/")
     except MkDocsException as exc:
         print(f"serve failed: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. the address is taken by another server
+        print(f"serve failed: cannot serve at {dev_addr}: {exc.strerror or exc} (choose another with --dev-addr)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass

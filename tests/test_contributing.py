@@ -76,3 +76,52 @@ def test_the_guide_shows_a_real_validate_error():
     sample = block_with("text", "germany.yaml")
     assert re.match(r"countries/germany\.yaml:\d+:\d+: germany examples\[\d+\]\.practices\[\d+\]: "
                     r"unknown key practice id 'family-tie' \(hint: did you mean 'family-ties'\?\)", sample.strip())
+
+
+def test_adding_a_source_works_as_the_guide_writes_it(content_copy, tmp_path):
+    no_texts = {"KB_SOURCES_DIR": str(tmp_path / "no-texts")}
+    command = next(line for line in block_with("sh", "build.py new source").splitlines() if "build.py new" in line)
+    args = shlex.split(command.split("build.py", 1)[1])
+    source_id = args[2]
+    assert run_cli(*args, root=content_copy, env=no_texts).returncode == 0
+    source = content_copy / "sources" / f"{source_id}.yaml"
+    # The editor replaces each TODO with what the document says, as the guide asks.
+    text = source.read_text(encoding="utf-8")
+    filled = (text.replace("TODO: the title, as the document gives it", "Returnees in Central Asia: a follow-up")
+              .replace("TODO: a short name shown beside its citations", "UNODC 2024")
+              .replace("TODO: the institution", "United Nations Office on Drugs and Crime"))
+    source.write_text(filled, encoding="utf-8")
+    proc = run_cli("validate", root=content_copy, env=no_texts)
+    assert proc.returncode == 0, proc.stdout
+
+    # ...then cites it from a record, with the guide's own YAML.
+    snippet = block_with("yaml", f"source: {source_id}")
+    record = content_copy / "countries" / "kyrgyzstan.yaml"
+    text = record.read_text(encoding="utf-8")
+    based_on = snippet.split("examples:\n")[0].split("based_on:\n", 1)[1]
+    example = snippet.split("examples:\n", 1)[1]
+    head, _, rest = text.partition("based_on:\n")
+    old_based_on, _, rest = rest.partition("summary:")
+    text = head + "based_on:\n" + based_on + "summary:" + rest
+    assert old_based_on == based_on.split(f"  - source: {source_id}")[0], "the guide shows Kyrgyzstan's based_on as it is"
+    record.write_text(insert_under(text, "examples", example), encoding="utf-8")
+    proc = run_cli("validate", root=content_copy, env=no_texts)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_cli("build", root=content_copy, env=no_texts)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    page = (content_copy / "site" / "sources" / f"{source_id}.html").read_text(encoding="utf-8")
+    assert "Returnees in Central Asia: a follow-up" in page and "../countries/kyrgyzstan.html" in page
+    country = (content_copy / "site" / "countries" / "kyrgyzstan.html").read_text(encoding="utf-8")
+    assert f'href="../sources/{source_id}.html" title="UNODC 2024, p. 12"' in country
+
+
+def test_every_record_page_has_the_edit_and_report_links_the_guide_promises(built_site, real):
+    guide = GUIDE
+    assert "**Edit this record**" in guide and "**Report an error on this page**" in guide
+    repo = "https://github.com/returnees-kb/knowledge-base"  # extra.repository in mkdocs.yml
+    for record in [*real.kb.sources.values(), *real.kb.practices, *real.kb.countries]:
+        page = f"{type(record).__name__.lower().replace('practice', 'practices').replace('country', 'countries').replace('source', 'sources')}/{record.id}.html"
+        html = (built_site / page).read_text(encoding="utf-8")
+        path = real.kb.paths[record.id]
+        assert f'<a href="{repo}/edit/main/{path}" rel="noopener">Edit this record</a>' in html, page
+        assert f"{repo}/issues/new?template=report-a-correction.yml" in html and f"record={path.replace('/', '%2F')}" in html

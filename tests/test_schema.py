@@ -2,17 +2,29 @@
 
 import json
 
-from knowledge_base.models import RECORD_KINDS
+from knowledge_base.models import RECORD_KINDS, SLUG_PATTERN
 from knowledge_base.schema import SCHEMA_FILES, known_ids, schema_text
 
 from conftest import ROOT
 
 
+def _without_id_enums(node):
+    """A schema without the lists of ids it offers: a new record (added on GitHub's web editor, say)
+    must not fail CI for that; `python build.py schema` refreshes them."""
+    if isinstance(node, dict):
+        return {k: _without_id_enums(v) for k, v in node.items()
+                if not (k == "enum" and node.get("pattern") == SLUG_PATTERN)}
+    if isinstance(node, list):
+        return [_without_id_enums(v) for v in node]
+    return node
+
+
 def test_committed_schemas_are_fresh():
-    ids = known_ids(ROOT)
     for kind, name in SCHEMA_FILES.items():
-        committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
-        assert committed == schema_text(kind, ids), f"schema/{name} is stale: run `python build.py schema` and commit it"
+        committed = json.loads((ROOT / "schema" / name).read_text(encoding="utf-8"))
+        fresh = json.loads(schema_text(kind, known_ids(ROOT)))
+        assert _without_id_enums(committed) == _without_id_enums(fresh), (
+            f"schema/{name} is stale: run `python build.py schema` and commit it")
 
 
 def test_schemas_describe_every_property_and_offer_the_ids():

@@ -64,3 +64,18 @@ def test_serve_shows_an_edit_and_survives_a_mistake(served):
     # ...and once fixed, the site follows again.
     record.write_text(original.replace("summary: >-\n  ", "summary: >-\n  Fixed-again ", 1), encoding="utf-8")
     assert wait_for(page, "Fixed-again")
+
+
+def test_serve_at_an_address_in_use_says_so_without_a_traceback(content_copy):
+    import socket
+
+    from helpers import assert_no_traceback, run_cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = run_cli("serve", "--dev-addr", f"127.0.0.1:{port}", root=content_copy, timeout=300)
+    assert proc.returncode == 1
+    assert_no_traceback(proc)
+    assert f"serve failed: cannot serve at 127.0.0.1:{port}: Address already in use" in proc.stderr
