@@ -1,25 +1,36 @@
 """Stage 7, export: the knowledge base in the formats researchers' tools read.
 
-kb.json (every record; schema/kb.schema.json), one CSV per table, kb.sqlite
-(the same tables with keys and foreign keys, ready for Datasette),
-sources.bib (BibTeX) and sources.csl.json (CSL-JSON) for reference managers.
+- kb.json: every record (its shape: schema/kb.schema.json);
+- one CSV per table, described by datapackage.json (a Frictionless data package: types, units,
+  keys, the list separator, the licence);
+- kb.sqlite: the same tables with typed columns, keys, a link table for every list of ids and a
+  full-text index, with metadata.json beside it for Datasette;
+- sources.bib (BibTeX) and sources.csl.json (CSL-JSON): every source and every work its notes cite.
+
+The tables, their columns and what they mean are described once, in tables.py.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
+import sqlite_utils
 from pydantic import BaseModel, Field
 
-from .index import site_url
-from .link import KnowledgeBase, page_of
-from .models import Country, Introduction, Lesson, Locator, Practice, Source
+from .citations import cited_in, works
+from .link import KnowledgeBase
+from .models import Country, Introduction, Lesson, Practice, Source
+from .tables import BY_NAME, LIST_SEPARATOR, TABLES, Column, Table, link_table_name, singular
 
 # Never exported: the details a source prints that would identify a returnee.
 UNPUBLISHED = {"sources": {"__all__": {"do_not_publish"}}}
+TITLE = "Returnees Rehabilitation Knowledge Base"
+DESCRIPTION = ("Promising practices for the rehabilitation and reintegration of women and children returned from "
+               "Syria and Iraq: key practices, country profiles, figures, operations, quotes and footnoted sources.")
+LICENCE = {"name": "MIT", "path": "https://opensource.org/license/mit",
+           "title": "MIT (the knowledge base's records; quotes and footnote texts are their authors')"}
 
 
 class KnowledgeBaseExport(BaseModel):
@@ -32,113 +43,74 @@ class KnowledgeBaseExport(BaseModel):
     lessons: list[Lesson] = Field(description="The lessons learned.")
 
 
-def _join(values) -> str:
-    return ";".join(str(v) for v in values)
+def table_rows(kb: KnowledgeBase) -> dict[str, list[dict]]:
+    """Every table's rows as {column: value}; a list column holds a Python list."""
+    return {t.name: [dict(zip((c.name for c in t.columns), row)) for row in t.rows(kb)] for t in TABLES}
 
 
-def note_id(source: str, number: int) -> str:
-    return f"{source}-{number}"
+def _cell(column: Column, value) -> str:
+    if value is None:
+        return ""
+    if column.type == "list":
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    if column.type == "boolean":
+        return "true" if value else "false"
+    return str(value)
 
 
-def _cites(locators) -> str:
-    """A `footnotes` cell: the ids of the notes cited (source-number); other places as 'source, p. 12'."""
-    return _join(note_id(loc.source, loc.note) if loc.note is not None else
-                 ", ".join(filter(None, [loc.source, loc.section and f"section {loc.section}", loc.page and f"p. {loc.page}"]))
-                 for loc in locators if isinstance(loc, Locator))
+def write_csv(out: Path, data: dict[str, list[dict]]) -> list[Path]:
+    written = []
+    for table in TABLES:
+        path = out / f"{table.name}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(c.name for c in table.columns)
+            writer.writerows([_cell(c, row[c.name]) for c in table.columns] for row in data[table.name])
+        written.append(path)
+    return written
 
 
-def _names(names) -> str:
-    return _join(n.literal or ", ".join(filter(None, [n.family, n.given])) for n in names)
+SQLITE_TYPES = {"string": str, "date": str, "list": str, "integer": int, "number": float, "boolean": int}
 
 
-def tables(kb: KnowledgeBase) -> dict[str, tuple[list[str], list[tuple]]]:
-    """Every table as (columns, rows). The first column is the key."""
-    t: dict[str, tuple[list[str], list[tuple]]] = {}
-    t["sources"] = (["id", "type", "title", "short_title", "author", "publisher", "publisher_place", "issued", "url",
-                     "doi", "language", "licence", "note"],
-                    [(x.id, x.type, x.title, x.short_title, _names(x.author), x.publisher, x.publisher_place, x.issued,
-                      x.url, x.doi, x.language, x.licence, x.note) for x in kb.sources.values()])
-    t["practices"] = (["id", "number", "title", "summary", "url"],
-                      [(p.id, p.number, p.title, p.summary, site_url(page_of(p))) for p in kb.practices])
-    t["countries"] = (["id", "name", "based_on", "summary", "url"],
-                      [(c.id, c.name, _join(f"{b.source} {b.section}".strip() if b.section else b.source for b in c.based_on),
-                        c.summary, site_url(page_of(c))) for c in kb.countries])
-    t["figures"] = (["id", "country", "label", "metric", "group", "value", "unit", "qualifier", "approximate",
-                     "as_of", "footnotes", "note"],
-                    [(f"{c.id}-figure-{i + 1}", c.id, f.label, f.metric, f.group, f.value, f.unit, f.qualifier,
-                      f.approximate, f.as_of, _cites(f.cites), f.note)
-                     for c in kb.countries for i, f in enumerate(c.figures)])
-    t["operations"] = (["id", "country", "name", "date", "date_text", "origin", "total", "women", "children", "men",
-                        "minors", "orphans", "summary", "footnotes", "note"],
-                       [(o.id, c.id, o.name, o.date, o.date_text, o.origin, o.counts.total, o.counts.women,
-                         o.counts.children, o.counts.men, o.counts.minors, o.counts.orphans, o.summary, _cites(o.cites), o.note)
-                        for c in kb.countries for o in c.operations])
-    t["examples"] = (["id", "country", "box", "title", "summary", "practices", "footnotes", "url"],
-                     [(e.id, c.id, e.box, e.title, e.summary, _join(e.practices), _cites(e.cites), site_url(page_of(c), e.id))
-                      for c in kb.countries for e in c.examples])
-    t["facts"] = (["id", "country", "box", "title", "summary", "practices", "footnotes", "url"],
-                  [(f.id, c.id, f.box, f.title, f.summary, _join(f.practices), _cites(f.cites), site_url(page_of(c), f.id))
-                   for c in kb.countries for f in c.facts])
-    t["quotes"] = (["id", "country", "page", "speaker", "role", "organization", "boxed", "box", "practices", "text",
-                    "footnotes", "url"],
-                   [(q.id, owner.id if isinstance(owner, Country) else None, page_of(owner), q.speaker, q.role,
-                     q.organization, q.boxed, q.box, _join(q.practices), q.text, _cites(q.cites), site_url(page_of(owner), q.id))
-                    for owner, q in kb.all_quotes()])
-    t["footnotes"] = (["id", "source", "number", "text", "url", "ibid_of", "note", "cited_in"],
-                      [(note_id(src, n), src, n, f.text, f.url, f.ibid_of and note_id(src, f.ibid_of), f.note,
-                        _join(site_url(c.page, c.anchor) for c in kb.citations.get((src, n), [])))
-                       for (src, n), f in sorted(kb.notes.items())])
-    t["organizations"] = (["id", "country", "name", "abbreviation", "kind", "role", "practices", "footnotes"],
-                          [(f"{c.id}-organization-{i + 1}", c.id, o.name, o.abbreviation, o.kind, o.role,
-                            _join(o.practices), _cites(o.cites)) for c in kb.countries for i, o in enumerate(c.organizations)])
-    t["lessons"] = (["id", "number", "title", "text", "practices", "countries"],
-                    [(l.id, l.number, l.title, l.text, _join(l.practices), _join(l.countries)) for l in kb.lessons])
-    return t
-
-
-# Foreign keys of kb.sqlite: table -> [(column, referenced table)]
-FOREIGN_KEYS = {
-    "figures": [("country", "countries")], "operations": [("country", "countries")],
-    "examples": [("country", "countries")], "facts": [("country", "countries")],
-    "quotes": [("country", "countries")], "organizations": [("country", "countries")],
-    "footnotes": [("source", "sources"), ("ibid_of", "footnotes")],
-}
-# Many-to-many links, as tables of their own: name -> (source table, list column, target table)
-LINK_TABLES = {
-    "example_practices": ("examples", "practices", "practices"),
-    "quote_practices": ("quotes", "practices", "practices"),
-    "lesson_practices": ("lessons", "practices", "practices"),
-    "lesson_countries": ("lessons", "countries", "countries"),
-}
-
-
-def write_sqlite(path: Path, data: dict[str, tuple[list[str], list[tuple]]]) -> None:
+def write_sqlite(path: Path, data: dict[str, list[dict]]) -> None:
+    """kb.sqlite with sqlite-utils: typed columns, primary and foreign keys (naming their columns), a
+    link table per list of ids, the lists also kept as JSON arrays (Datasette facets them with
+    `_facet_array`), and an FTS5 index per table with text to search, as Datasette detects it."""
     path.unlink(missing_ok=True)
-    db = sqlite3.connect(path)
+    db = sqlite_utils.Database(path)
     try:
-        # Keys are checked once all rows are in (foreign_key_check below): an
-        # "ibid." footnote may point at a footnote inserted after it.
-        order = ["sources", "practices", "countries", *[n for n in data if n not in ("sources", "practices", "countries")]]
-        for name in order:
-            columns, rows = data[name]
-            fks = FOREIGN_KEYS.get(name, [])
-            defs = [f'"{columns[0]}" PRIMARY KEY'] + [f'"{c}"' for c in columns[1:]]
-            defs += [f'FOREIGN KEY ("{c}") REFERENCES "{ref}"' for c, ref in fks]
-            db.execute(f'CREATE TABLE "{name}" ({", ".join(defs)})')
-            db.executemany(f'INSERT INTO "{name}" VALUES ({", ".join("?" * len(columns))})', rows)
-        for name, (source, column, target) in LINK_TABLES.items():
-            db.execute(f'CREATE TABLE "{name}" ("{source}_id" REFERENCES "{source}", "{target}_id" REFERENCES "{target}", '
-                       f'PRIMARY KEY ("{source}_id", "{target}_id"))')
-            columns, rows = data[source]
-            at = columns.index(column)
-            pairs = {(row[0], ref) for row in rows for ref in (row[at] or "").split(";") if ref}
-            db.executemany(f'INSERT INTO "{name}" VALUES (?, ?)', sorted(pairs))
-        db.commit()
+        tables = [t for t in TABLES if t.name in data]
+        for table in tables:
+            db[table.name].create({c.name: SQLITE_TYPES[c.type] for c in table.columns}, pk=table.key)
+        for table in tables:  # once every table exists: a note may be "ibid." of a note created after it
+            db[table.name].insert_all(data[table.name])
+            keys = [(c.name, c.references, BY_NAME[c.references].key) for c in table.columns
+                    if c.references and c.type != "list" and c.references in data]
+            if keys:
+                db.add_foreign_keys([(table.name, *key) for key in keys])
+            for column in table.lists():
+                if column.references in data:
+                    _link_table(db, table, column, data)
+            searchable = [c.name for c in table.columns if c.search]
+            if searchable:
+                db[table.name].enable_fts(searchable, fts_version="FTS5")
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"kb.sqlite: foreign keys do not hold: {problems[:5]}")
     finally:
         db.close()
+
+
+def _link_table(db, table: Table, column: Column, data: dict[str, list[dict]]) -> None:
+    target = BY_NAME[column.references]
+    name, left, right = link_table_name(table, column), f"{singular(table.name)}_id", f"{singular(target.name)}_id"
+    if right == left:  # a table that links to itself
+        right = f"linked_{right}"
+    db[name].create({left: str, right: str}, pk=(left, right),
+                    foreign_keys=[(left, table.name, table.key), (right, target.name, target.key)])
+    pairs = {(row[table.key], ref) for row in data[table.name] for ref in row[column.name] or []}
+    db[name].insert_all([{left: a, right: b} for a, b in sorted(pairs)])
 
 
 def _bibtex_escape(text: str) -> str:
@@ -152,36 +124,50 @@ BIBTEX_TYPES = {"report": "techreport", "book": "book", "chapter": "incollection
                 "article-magazine": "article", "article-newspaper": "article", "thesis": "phdthesis"}
 
 
-def _bibtex_names(names) -> str:
+def _bibtex_names(names: list[dict]) -> str:
     # An institution goes in double braces, so that BibTeX does not split it into first and last names.
-    return " and ".join(f"{{{_bibtex_escape(n.literal)}}}" if n.literal else
-                        ", ".join(_bibtex_escape(x) for x in (n.family, n.given) if x) for n in names)
+    return " and ".join(f"{{{_bibtex_escape(n['literal'])}}}" if n.get("literal") else
+                        ", ".join(_bibtex_escape(n[x]) for x in ("family", "given") if n.get(x)) for n in names)
+
+
+# What each BibTeX type needs (as BibTeX's own styles check it); an entry that lacks one is a @misc.
+BIBTEX_REQUIRED = {"article": ("author", "journal", "year"), "techreport": ("author", "institution", "year"),
+                   "book": ("author", "publisher", "year"), "incollection": ("author", "booktitle", "publisher", "year"),
+                   "phdthesis": ("author", "school", "year")}
+CONTAINER_FIELD = {"article": "journal", "techreport": "institution", "book": "publisher", "misc": "howpublished"}
+
+
+def _bibtex_entry(key: str, kind: str, title: str | None, names: list[dict], container: str | None,
+                  fields: list[tuple[str, object]]) -> str:
+    entry_type = BIBTEX_TYPES.get(kind, "misc")
+    have = {"author": bool(names), "year": any(n == "year" and v for n, v in fields), "journal": bool(container),
+            "institution": bool(container), "publisher": bool(container)}
+    if not all(have.get(f) for f in BIBTEX_REQUIRED.get(entry_type, ())):
+        entry_type = "misc"
+    # Titles in double braces: BibTeX styles would otherwise change their capitals ("Unodc").
+    fields = [("title", title and f"{{{_bibtex_escape(title)}}}"), ("author", _bibtex_names(names)),
+              (CONTAINER_FIELD.get(entry_type, "howpublished"), container and _bibtex_escape(container)), *fields]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@{entry_type}{{{key},\n{body}\n}}"
+
+
+def _date_fields(parts: list[int] | None) -> list[tuple[str, object]]:
+    return [("year", parts and parts[0]), ("month", parts and len(parts) > 1 and parts[1])]
 
 
 def bibtex(kb: KnowledgeBase) -> str:
     entries = []
-    for source in kb.sources.values():
-        fields = [("title", f"{{{_bibtex_escape(source.title)}}}"), ("author", _bibtex_names(source.author)),
-                  ("institution" if source.type == "report" else "publisher", source.publisher and _bibtex_escape(source.publisher)),
-                  ("address", source.publisher_place and _bibtex_escape(source.publisher_place)),
-                  ("year", source.issued and source.issued[:4]),
-                  ("month", source.issued and len(source.issued) >= 7 and str(int(source.issued[5:7]))),
-                  ("url", source.url), ("doi", source.doi), ("language", source.language),
-                  ("note", source.licence and f"Licence: {_bibtex_escape(source.licence)}")]
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-        entries.append(f"@{BIBTEX_TYPES.get(source.type, 'misc')}{{{source.id},\n{body}\n}}")
-    for (src, n), fn in sorted(kb.notes.items()):
-        if fn.text is None:
-            continue  # omitted in the source's extracted text: nothing to cite
-        fields = [f"  title = {{{_bibtex_escape(fn.text)}}}", f"  note = {{Footnote {n} of {_bibtex_escape(kb.sources[src].short_title)}}}"]
-        if fn.url:
-            fields.append(f"  url = {{{fn.url}}}")
-        entries.append(f"@misc{{{src}-fn-{n},\n" + ",\n".join(fields) + "\n}")
+    for x in kb.sources.values():
+        entries.append(_bibtex_entry(x.id, x.type, x.title, [n.model_dump(exclude_none=True) for n in x.author],
+                                     x.publisher, [
+            ("address", x.publisher_place and _bibtex_escape(x.publisher_place)),
+            *_date_fields([int(p) for p in x.issued.split("-")] if x.issued else None), ("url", x.url), ("doi", x.doi),
+            ("language", x.language), ("note", x.licence and f"Licence: {_bibtex_escape(x.licence)}")]))
+    for w in works(kb):
+        entries.append(_bibtex_entry(w.id, w.type, w.title, w.author, w.container or w.publisher, [
+            ("address", w.publisher_place and _bibtex_escape(w.publisher_place)), *_date_fields(w.issued),
+            ("url", w.url), ("note", _bibtex_escape(cited_in(w, kb)))]))
     return "\n\n".join(entries) + "\n"
-
-
-def _csl_date(value: str) -> dict:
-    return {"date-parts": [[int(part) for part in value.split("-")]]}
 
 
 def csl_json(kb: KnowledgeBase) -> list[dict]:
@@ -193,38 +179,79 @@ def csl_json(kb: KnowledgeBase) -> list[dict]:
                     "DOI": source.doi, "language": source.language, "license": source.licence}
         item.update({key: value for key, value in optional.items() if value})
         if source.issued:
-            item["issued"] = _csl_date(source.issued)
+            item["issued"] = {"date-parts": [[int(part) for part in source.issued.split("-")]]}
         items.append(item)
-    for (src, n), fn in sorted(kb.notes.items()):
-        if fn.text is None:
-            continue
-        item = {"id": f"{src}-fn-{n}", "type": "document", "title": " ".join(fn.text.split()),
-                "note": f"Footnote {n} of {kb.sources[src].short_title}"}
-        if fn.url:
-            item["URL"] = fn.url
-        items.append(item)
+    for w in works(kb):
+        item = {"id": w.id, "type": w.type, "title": w.title, "author": w.author, "interviewer": w.interviewer,
+                "container-title": w.container, "publisher": w.publisher, "publisher-place": w.publisher_place,
+                "URL": w.url, "note": cited_in(w, kb) + ". " + " | ".join(w.texts),
+                "issued": w.issued and {"date-parts": [w.issued]}, "accessed": w.accessed and {"date-parts": [w.accessed]}}
+        items.append({key: value for key, value in item.items() if value})
     return items
+
+
+FRICTIONLESS_TYPES = {"string": "string", "date": "string", "integer": "integer", "number": "number",
+                      "boolean": "boolean", "list": "list"}
+DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+
+
+def _described(column: Column) -> str:
+    return column.description + (f" Unit: {column.unit}." if column.unit else "")
+
+
+def datapackage(data: dict[str, list[dict]]) -> dict:
+    """A Frictionless data package describing the CSV files: types, units, keys, separator, licence."""
+    resources = []
+    for table in TABLES:
+        fields = []
+        for column in table.columns:
+            spec = {"name": column.name, "type": FRICTIONLESS_TYPES[column.type], "description": _described(column)}
+            if column.type == "list":
+                spec.update(delimiter=LIST_SEPARATOR, itemType="string")
+            elif column.type == "boolean":
+                spec.update(trueValues=["true"], falseValues=["false"])
+            elif column.type == "date":
+                spec["constraints"] = {"pattern": DATE_PATTERN}
+            fields.append(spec)
+        foreign = [{"fields": c.name, "reference": {"resource": c.references, "fields": BY_NAME[c.references].key}}
+                   for c in table.columns if c.references and c.type != "list"]
+        resources.append({"name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource",
+                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": table.description,
+                          "schema": {"fields": fields, "primaryKey": [table.key], "foreignKeys": foreign,
+                                     "missingValues": [""]}})
+    return {"name": "returnees-knowledge-base", "title": TITLE, "description": DESCRIPTION + (
+        f" Lists of ids within a cell are separated by '{LIST_SEPARATOR}'; dates are YYYY, YYYY-MM or YYYY-MM-DD, "
+        "as precise as the source gives them."), "licenses": [LICENCE], "resources": resources}
+
+
+def datasette_metadata() -> dict:
+    """Datasette's metadata for kb.sqlite: title, licence, and a description of every table and column."""
+    tables = {}
+    for table in TABLES:
+        tables[table.name] = {"description": table.description, "label_column": table.label or table.key,
+                              "columns": {c.name: _described(c) + (" (also a link table)" if c.type == "list"
+                                                                  and c.references else "") for c in table.columns}}
+        for column in table.lists():
+            if column.references:
+                tables[link_table_name(table, column)] = {
+                    "description": f"Which {table.name} have which {column.name}: one row per pair."}
+    return {"title": TITLE, "description": DESCRIPTION, "license": LICENCE["name"], "license_url": LICENCE["path"],
+            "source": "The records of the knowledge base (sources/, practices/, countries/, ...)",
+            "databases": {"kb": {"tables": tables}}}
 
 
 def export_all(kb: KnowledgeBase, out: Path) -> list[Path]:
     """Write every export into `out`; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
-    written = []
     document = KnowledgeBaseExport(sources=list(kb.sources.values()), practices=kb.practices, countries=kb.countries,
                                    introduction=kb.introduction, lessons=kb.lessons)
     (out / "kb.json").write_text(document.model_dump_json(indent=1, exclude=UNPUBLISHED) + "\n", encoding="utf-8")
-    written.append(out / "kb.json")
-    data = tables(kb)
-    for name, (columns, rows) in data.items():
-        path = out / f"{name}.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(columns)
-            writer.writerows(["" if v is None else v for v in row] for row in rows)
-        written.append(path)
+    data = table_rows(kb)
+    written = [out / "kb.json", *write_csv(out, data)]
     write_sqlite(out / "kb.sqlite", data)
-    written.append(out / "kb.sqlite")
+    for name, content in (("datapackage.json", datapackage(data)), ("metadata.json", datasette_metadata()),
+                          ("sources.csl.json", csl_json(kb))):
+        (out / name).write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "sources.bib").write_text(bibtex(kb), encoding="utf-8")
-    (out / "sources.csl.json").write_text(json.dumps(csl_json(kb), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    written += [out / "sources.bib", out / "sources.csl.json"]
-    return written
+    return written + [out / name for name in ("kb.sqlite", "datapackage.json", "metadata.json", "sources.bib",
+                                              "sources.csl.json")]
