@@ -8,8 +8,10 @@ Prints a table of times and ratios against their baselines, and writes the same 
 - the pipeline's own time (load, validate, link, render, index, export) vs `mkdocs build` alone;
 - the full `python build.py build` (a fresh process, as a user runs it);
 - saving one changed record -> the rebuilt page served by `python build.py serve`;
-- Whoosh query latency p50/p95 over a fixed query set;
-- the size of the site's search index and the bytes a reader downloads for one page.
+- Whoosh query latency p50/p95 over a fixed query set (`python build.py search`);
+- the website's search: Pagefind's indexing time, and the bytes a reader downloads for the search
+  page and one query (measured in headless Chromium);
+- the bytes a reader downloads for one page, and the largest page's HTML.
 Timing lives here, never in tests: tests only check that this runs at 1x.
 """
 
@@ -51,7 +53,8 @@ QUERIES = ["repatriation", "repatriating women", '"family ties"', "speaker:kolle
            "children AND women", "country:kazakhstan imams", "psychological NOT prison", "kind:quote trust",
            "mahalla", "rehabilitaton"]
 TARGETS = {"validate_vs_parse": 2.0, "pipeline_vs_mkdocs": 0.25, "build_100x_s": 60.0, "rebuild_1x_s": 1.0,
-           "query_p95_100x_ms": 20.0}
+           "query_p95_100x_ms": 20.0, "search_download_100x_bytes": 300_000}
+SITE_QUERY = "repatriation"  # the query whose downloads the search page's weight counts
 
 
 def best_of(repeat: int, fn) -> float:
@@ -112,14 +115,45 @@ def rebuild_while_serving(root: Path, timeout: float = 1200) -> float:
 
 
 def page_weight(site: Path, page: str) -> dict[str, int]:
-    """Bytes a reader downloads for one page: the HTML, its local CSS and JS, and the search index."""
+    """Bytes a reader downloads for one page: the HTML and its local CSS and JS (search loads nothing
+    until a search is made)."""
     html_path = site / page
     html = html_path.read_text(encoding="utf-8")
     assets = set(re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"#?]+\.(?:js|css))"', html))
     asset_bytes = sum((html_path.parent / a).resolve().stat().st_size for a in assets if (html_path.parent / a).exists())
-    index_bytes = (site / "search" / "search_index.json").stat().st_size
-    return {"html": len(html.encode()), "assets": asset_bytes, "search_index": index_bytes,
-            "total": len(html.encode()) + asset_bytes + index_bytes}
+    return {"html": len(html.encode()), "assets": asset_bytes, "total": len(html.encode()) + asset_bytes}
+
+
+def search_download(site: Path, query: str) -> int:
+    """Bytes a reader downloads to open the search page and get one query's first results (Chromium)."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    total = 0
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            sizes: list[int] = []
+            page.on("requestfinished", lambda request: sizes.append(request.sizes()["responseBodySize"]))
+            page.goto(f"http://127.0.0.1:{httpd.server_port}/search.html?q={query}")
+            page.wait_for_selector(".kb-search-result", timeout=120_000)
+            page.wait_for_load_state("networkidle")
+            total = sum(sizes)
+            browser.close()
+    finally:
+        httpd.shutdown()
+    return total
 
 
 def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
@@ -139,7 +173,7 @@ def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
     total = time.perf_counter() - started
     pipeline = TIMINGS["pipeline_s"]
     result.update(pipeline_s=pipeline, mkdocs_alone_s=total - pipeline, pipeline_vs_mkdocs=pipeline / (total - pipeline),
-                  pages=sum(1 for _ in site.rglob("*.html")))
+                  pages=sum(1 for _ in site.rglob("*.html")), pagefind_s=TIMINGS.get("site_search_s", 0.0))
 
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
@@ -162,9 +196,15 @@ def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
 
     country = sorted((root / "countries").glob("*.yaml"))[0].stem
     weight = page_weight(root / "site", f"countries/{country}.html")
-    result["search_index_bytes"] = weight["search_index"]
     result["page_download_bytes"] = weight["total"]
     result["page_html_bytes"] = weight["html"]
+    largest = max((root / "site").rglob("*.html"), key=lambda p: p.stat().st_size)
+    result["largest_page_bytes"] = largest.stat().st_size
+    result["largest_page"] = largest.relative_to(root / "site").as_posix()
+    try:
+        result["search_download_bytes"] = search_download(root / "site", SITE_QUERY)
+    except Exception as error:  # no browser here: recorded as missing, the other measures stay
+        result["search_download_error"] = f"{type(error).__name__}: {error}"
 
     if with_serve:
         try:
@@ -194,7 +234,9 @@ def table(results: list[dict]) -> str:
         ("full build (python build.py build)", "{:.2f} s", "full_build_s"),
         ("edit -> rebuilt page while serving", "{:.2f} s", "rebuild_after_edit_s"),
         ("query p50", "{:.2f} ms", "query_p50_ms"), ("query p95", "{:.2f} ms", "query_p95_ms"),
-        ("site search index", "{:,} B", "search_index_bytes"), ("one page, all downloads", "{:,} B", "page_download_bytes"),
+        ("Pagefind indexing", "{:.2f} s", "pagefind_s"),
+        ("search page + one query, downloads", "{:,} B", "search_download_bytes"),
+        ("one page, all downloads", "{:,} B", "page_download_bytes"), ("largest page's HTML", "{:,} B", "largest_page_bytes"),
     ]
     header = f"{'measure':<42}" + "".join(f"{str(r['scale']) + 'x':>16}" for r in results)
     lines = [header, "-" * len(header)]

@@ -30,7 +30,7 @@ INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built
-INDEX_VERSION = "6"  # bump when the schema or the documents change shape
+INDEX_VERSION = "7"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
     # Facets read columns (sortable=True) instead of scanning every posting of the field at
@@ -106,7 +106,8 @@ def documents(kb: KnowledgeBase) -> Iterator[Doc]:
         for i, org in enumerate(c.organizations):
             name = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
             yield Doc("organization", f"{c.id}-organization-{i + 1}", name, org.role,
-                      site_url(page_of(c), "organizations"), org=name, country=(c.id,), practice=tuple(org.practices))
+                      site_url(page_of(c), f"{c.id}-organization-{i + 1}"), org=name, country=(c.id,),
+                      practice=tuple(org.practices))
     for owner, q in kb.all_quotes():
         who = q.speaker or q.organization or "Unattributed"
         words = q.text.split()

@@ -20,18 +20,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
 from knowledge_base.export import export_all
 from knowledge_base.history import last_changed
-from knowledge_base.index import ensure_index, related_quotes
+from knowledge_base.index import ensure_index, index_folder, related_quotes
 from knowledge_base.link import page_of
 from knowledge_base.models import RECORD_KINDS, Lesson
 from knowledge_base.pipeline import REPO_ROOT, TIMINGS
 from knowledge_base.pipeline import check_cached as check
 from knowledge_base.render import Repository, render_pages, write_pages
+from knowledge_base.site_search import BUNDLE, write_site_search
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 GENERATED = ".generated/docs"
 CACHE = ".generated/cache"
 SNIPPETS = "_snippets"
-IFRAME_WORKER = "assets/vendor/iframe-worker-shim.js"
 DOWNLOADS = "downloads"  # exports, published at site/downloads/
 _state: dict[str, object] = {}
 
@@ -77,12 +77,21 @@ def on_config(config):
         # Glossary tooltips on every page (Python-Markdown's abbr extension).
         snippets["auto_append"] = ["abbreviations.md"]
     config.nav, _state["not_in_nav"] = _expand_nav(config.nav, result.kb)
-    # Material's offline plugin loads its file:// web-worker shim from unpkg.com; we ship a copy
-    # (iframe-worker from the npm registry, MIT) so that the site makes no request to another host.
-    polyfills = config.extra.get("polyfills", [])
-    config.extra["polyfills"] = [IFRAME_WORKER if "iframe-worker" in str(url) else url for url in polyfills]
+    _state["index_folder"] = index_folder(root)
     TIMINGS["pipeline_s"] = time.perf_counter() - started
     return config
+
+
+def on_post_build(config):
+    """Last step: the site's search index (Pagefind), over the same documents as the command line's.
+
+    While serving, rebuilds after an edit keep the first build's index, like the Whoosh index."""
+    site = Path(config.site_dir)
+    if os.environ.get("KB_SERVING") and (site / BUNDLE / "pagefind.js").exists():
+        return
+    started = time.perf_counter()
+    write_site_search(_state["kb"], site, _state["index_folder"])
+    TIMINGS["site_search_s"] = time.perf_counter() - started
 
 
 def on_files(files: Files, config) -> Files:

@@ -217,7 +217,12 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     if kb.glossary:
         put("glossary.md", "glossary.md.j2")
         put("_snippets/abbreviations.md", "snippet_abbreviations.md.j2")
-    put("quotes.md", "quotes.md.j2")
+    put("search.md", "search.md.j2", title="Search", preset="",
+        intro="Every practice, country profile, practice example, fact, quote, footnote, organization and lesson, "
+              "each its own result.")
+    put("quotes.md", "search.md.j2", title="Quotes", preset="quote",
+        intro="Every quote of the knowledge base, word for word from its source: narrow them by country, key "
+              "practice or speaker, or search their words. Each opens at its place in a country or practice page.")
     put("sources/index.md", "sources_index.md.j2")
     for source in kb.sources.values():
         put(page_of(source), "source.md.j2", source=source)

@@ -82,12 +82,16 @@ def test_site_makes_no_request_to_another_host(built_site):
         assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", css.read_text(encoding="utf-8")), css
 
 
-def test_search_index_has_each_quote_as_its_own_entry(built_site, real):
-    import json
+def test_the_site_search_has_each_record_as_its_own_result(built_site, real):
+    """Pagefind indexes one record per practice, country, example, fact, quote, footnote, organization and
+    lesson (the command line's documents), each with its own address; nothing else of the pages."""
+    from knowledge_base.site_search import records
 
-    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"] for doc in index["docs"]}
+    assert (built_site / "pagefind" / "pagefind.js").is_file() and (built_site / "search" / "labels.json").is_file()
+    indexed = {r["url"]: r for r in records(real.kb)}
     for owner, quote in real.kb.all_quotes():
         page_url = {"Practice": "practices", "Country": "countries"}.get(type(owner).__name__)
         expected = f"{page_url}/{owner.id}.html#{quote.id}" if page_url else f"introduction.html#{quote.id}"
-        assert expected in locations, f"quote {quote.id} is not its own search result"
+        assert indexed[expected]["filters"]["kind"] == ["quote"], f"quote {quote.id} is not its own search result"
+    assert not any("related-quotes" in url for url in indexed)
+    assert len(indexed) == len(records(real.kb)), "every record has an address of its own"

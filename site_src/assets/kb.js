@@ -1,37 +1,20 @@
-// Accessibility: Material's search dialog has no accessible name.
-function kbNameSearchDialog() {
-  const dialog = document.querySelector(".md-search[role=dialog]");
-  if (dialog && !dialog.hasAttribute("aria-label")) dialog.setAttribute("aria-label", "Search the knowledge base");
+// The header's search box leads to the search page (search.html?q=…), where Pagefind answers.
+function kbHeaderSearch() {
+  const header = document.querySelector(".md-header__inner");
+  if (!header || header.querySelector(".kb-header-search")) return;
+  const config = JSON.parse(document.getElementById("__config").textContent);
+  const form = document.createElement("form");
+  form.className = "kb-header-search";
+  form.setAttribute("role", "search");
+  form.action = new URL("search.html", new URL(config.base + "/", location.href)).href;
+  const input = document.createElement("input");
+  Object.assign(input, { type: "search", name: "q", placeholder: "Search" });
+  input.setAttribute("aria-label", "Search the knowledge base");
+  form.append(input);
+  header.append(form);
 }
-if (typeof document$ !== "undefined") document$.subscribe(kbNameSearchDialog);
-else document.addEventListener("DOMContentLoaded", kbNameSearchDialog);
-
-// Filters on the Quotes page: country, key practice and speaker, without leaving the page.
-// Material loads pages instantly (no full reload), so listen on its document$ observable.
-function kbSetupQuoteFilters() {
-  const country = document.getElementById("kb-filter-country");
-  if (!country) return;
-  const practice = document.getElementById("kb-filter-practice");
-  const speaker = document.getElementById("kb-filter-speaker");
-  const count = document.getElementById("kb-filter-count");
-  const cards = Array.from(document.querySelectorAll(".kb-quote-card"));
-  function apply() {
-    let shown = 0;
-    for (const card of cards) {
-      const ok =
-        (!country.value || card.dataset.country === country.value) &&
-        (!practice.value || card.dataset.practices.split(" ").includes(practice.value)) &&
-        (!speaker.value || card.dataset.speaker === speaker.value);
-      card.hidden = !ok;
-      if (ok) shown += 1;
-    }
-    count.textContent = shown + " of " + cards.length + " quotes";
-  }
-  for (const select of [country, practice, speaker]) select.addEventListener("change", apply);
-  apply();
-}
-if (typeof document$ !== "undefined") document$.subscribe(kbSetupQuoteFilters);
-else document.addEventListener("DOMContentLoaded", kbSetupQuoteFilters);
+if (typeof document$ !== "undefined") document$.subscribe(kbHeaderSearch);
+else document.addEventListener("DOMContentLoaded", kbHeaderSearch);
 
 // Comparison page: choose which countries' columns to show.
 function kbSetupCompare() {

@@ -1,0 +1,90 @@
+"""The website's search: a Pagefind index of the same documents the command line searches.
+
+Pagefind (a compiled static-search engine) splits its index into chunks and a reader downloads
+only those a query needs. Each practice, country, example, fact, quote, footnote, organization and
+lesson is one record (the documents of index.py), with its own address and filters for the search
+page's facets: kind, country, key practice, speaker, organization and footnote number. Nothing
+else of a page (navigation, related quotes, footers) is indexed.
+
+Beside it, for "did you mean": the knowledge base's vocabulary (the words of the Whoosh index),
+split by first letter so that a reader downloads only the list a misspelt word needs, and the
+labels of the facets' ids.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from html import escape
+from pathlib import Path
+
+from .index import WORDS, documents
+from .link import KnowledgeBase
+
+BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
+TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
+LABELS = "search/labels.json"
+KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "example": "Practice example",
+               "fact": "Fact", "quote": "Quote", "footnote": "Footnote", "organization": "Organization",
+               "lesson": "Lesson"}
+
+
+def records(kb: KnowledgeBase) -> list[dict]:
+    """The Pagefind records: one per document of the command line's index."""
+    out = []
+    for doc in documents(kb):
+        filters = {"kind": [doc.kind], "country": list(doc.country), "practice": list(doc.practice)}
+        if doc.kind == "quote":
+            filters["speaker"] = [doc.speaker or doc.org or "Unattributed"]
+        if doc.org:
+            filters["org"] = [doc.org]
+        if doc.footnote is not None:
+            filters["footnote"] = [str(doc.footnote)]
+        out.append({"url": doc.url, "title": doc.title, "id": doc.id, "kind": doc.kind,
+                    "content": [part for part in (doc.speaker, doc.org, doc.text) if part],
+                    "filters": {name: values for name, values in filters.items() if values}})
+    return out
+
+
+def _record_html(record: dict) -> str:
+    """A record as the small HTML page Pagefind indexes: its text, its address and its filters."""
+    tags = [f'<meta data-pagefind-meta="{name}:{escape(record[name])}">' for name in ("url", "id", "kind")]
+    tags += [f'<span data-pagefind-filter="{name}:{escape(value)}"></span>'
+             for name, values in record["filters"].items() for value in values]
+    body = "".join(f"<p>{escape(part)}</p>" for part in record["content"])
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(record["title"])}</title>'
+            f'</head><body data-pagefind-body><h1 data-pagefind-meta="title">{escape(record["title"])}</h1>{body}'
+            f'{"".join(tags)}</body></html>')
+
+
+def _write_bundle(items: list[dict], out: Path) -> None:
+    """Index the records with Pagefind's command line (one small page each), writing the bundle to `out`."""
+    with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as folder:
+        for number, item in enumerate(items):
+            (Path(folder) / f"{number}.html").write_text(_record_html(item), encoding="utf-8")
+        shutil.rmtree(out, ignore_errors=True)
+        proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", folder, "--output-path", str(out),
+                               "--force-language", "en", "--silent"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise OSError(f"pagefind failed: {proc.stderr.strip() or proc.stdout.strip()}")
+
+
+def write_site_search(kb: KnowledgeBase, site: Path, index_folder: Path) -> None:
+    """Write the Pagefind bundle, the vocabulary files and the facet labels into the built site."""
+    _write_bundle(records(kb), site / BUNDLE)
+
+    by_letter: dict[str, list[str]] = defaultdict(list)
+    for word in (index_folder / WORDS).read_text(encoding="utf-8").split():
+        by_letter[word[0]].append(word)
+    terms = site / TERMS
+    terms.mkdir(parents=True, exist_ok=True)
+    for letter, words in by_letter.items():
+        if letter.isalpha() and letter.isascii():
+            (terms / f"{letter}.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+    labels = {"kind": KIND_LABELS, "country": {c.id: c.name for c in kb.countries},
+              "practice": {p.id: f"{p.number}. {p.title}" for p in kb.practices}}
+    (site / LABELS).write_text(json.dumps(labels, ensure_ascii=False), encoding="utf-8")

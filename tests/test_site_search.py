@@ -1,0 +1,142 @@
+"""The website's search (Pagefind) in headless Chromium: the same answers as `build.py search`,
+facets with counts, field syntax, "did you mean", the state in the address, the Quotes page."""
+
+import json
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from helpers import run_cli
+from test_browser import browser, page, server, shot  # noqa: F401  (the browser fixtures)
+
+# Queries both searches must answer with the same records (ranking may differ): words, a field,
+# a phrase, a footnote number, a filter-only query, and filters given as options and as facets.
+SAME_ANSWER = [
+    ("Zhusan", {}),
+    ("speaker:soltonbekova", {}),
+    ("vocational", {}),
+    ("vocational", {"kind": "quote", "country": "kosovo"}),
+    ("mahalla", {}),
+    ('"pre-trial detention"', {}),
+    ("footnote:64", {}),
+    ("kind:lesson", {}),
+    ("prison", {"kind": "footnote"}),
+    ("relatives", {"practice": "family-ties"}),
+]
+
+
+def done(page):
+    """Wait until the search page has shown its results (and looked for a better spelling)."""
+    expect(page.locator("#kb-search[data-state=done]")).to_be_attached(timeout=15000)
+
+
+def page_ids(page, server, query, filters=None):
+    """The ids of every result the search page lists for a query (pressing "More results" to the end)."""
+    params = "&".join(f"{k}={v}" for k, v in (filters or {}).items())
+    page.goto(f"{server}/search.html?q={query}" + (f"&{params}" if params else ""))
+    done(page)
+    more = page.locator(".kb-search-more")
+    for _ in range(100):  # 20 results a page
+        if not more.is_visible():
+            break
+        more.click()
+        done(page)
+    return sorted(page.locator(".kb-search-result").evaluate_all("els => els.map(e => e.dataset.id)"))
+
+
+def cli_ids(query, filters):
+    args = ["search", query, "--json", "--limit", "1000"] + [a for k, v in filters.items() for a in (f"--{k}", v)]
+    proc = run_cli(*args)
+    assert proc.returncode == 0, proc.stderr
+    return sorted(hit["id"] for hit in json.loads(proc.stdout)["hits"])
+
+
+@pytest.mark.parametrize("query, filters", SAME_ANSWER, ids=[q + "".join(f"+{v}" for v in f.values()) for q, f in SAME_ANSWER])
+def test_the_site_and_the_command_line_find_the_same_records(page, server, query, filters):  # noqa: F811
+    expected = cli_ids(query, filters)
+    assert expected, f"the command line finds nothing for {query!r}: choose another query"
+    assert page_ids(page, server, query.replace('"', "%22"), filters) == expected
+
+
+def test_zhusan_lists_a_kazakhstan_result_first_three(page, server):  # noqa: F811
+    page.goto(f"{server}/search.html?q=Zhusan")
+    first = page.locator(".kb-search-result a").first
+    expect(first).to_be_visible(timeout=15000)
+    hrefs = page.locator(".kb-search-result a").evaluate_all("els => els.slice(0, 3).map(e => e.getAttribute('href'))")
+    titles = page.locator(".kb-search-result").evaluate_all("els => els.slice(0, 3).map(e => e.textContent)")
+    assert any("kazakhstan" in h or "Kazakhstan" in t for h, t in zip(hrefs, titles)), (hrefs, titles)
+    shot(page, "search-zhusan")
+
+
+def test_speaker_field_shows_only_kyrgyzstan_quotes(page, server, real):  # noqa: F811
+    page.goto(f"{server}/search.html?q=speaker:Soltonbekova")
+    expect(page.locator(".kb-search-result").first).to_be_visible(timeout=15000)
+    for href in page.locator(".kb-search-result a").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert href.startswith("countries/kyrgyzstan.html#kyrgyzstan-quote-"), href
+
+
+def test_facets_narrow_count_and_keep_their_state_in_the_address(page, server, real):  # noqa: F811
+    page.goto(f"{server}/search.html?q=vocational")
+    expect(page.locator(".kb-search-result").first).to_be_visible(timeout=15000)
+    kosovo = page.locator("#kb-facet-country-kosovo")
+    count = int(page.locator("label[for=kb-facet-country-kosovo] .kb-count").inner_text())
+    assert count > 1, "each facet value shows how many results it has"
+    kosovo.check()
+    page.locator("#kb-facet-kind-quote").check()
+    expect(page.locator(".kb-search-status")).to_contain_text("1 result")
+    assert re.search(r"[?&]country=kosovo", page.url) and re.search(r"[?&]kind=quote", page.url)
+    for href in page.locator(".kb-search-result a").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
+        assert href.startswith("countries/kosovo.html#kosovo-quote-"), href
+    shot(page, "search-facets")
+    page.reload()  # the address alone brings the same search back
+    expect(page.locator("#kb-facet-country-kosovo")).to_be_checked()
+    expect(page.locator(".kb-search-status")).to_contain_text("1 result")
+    page.go_back()
+    expect(page.locator("#kb-facet-kind-quote")).not_to_be_checked()
+
+
+def test_a_misspelling_is_answered_with_the_knowledge_bases_own_word(page, server):  # noqa: F811
+    page.goto(f"{server}/search.html?q=rehabilitaton")
+    suggestion = page.locator(".kb-search-suggestion")
+    expect(suggestion).to_contain_text("Did you mean rehabilitation?", timeout=15000)
+    suggestion.locator("a").click()
+    expect(page.locator(".kb-search-status")).to_contain_text("for “rehabilitation”")
+    assert "q=rehabilitation" in page.url
+
+
+def test_the_header_search_box_leads_to_the_search_page(page, server):  # noqa: F811
+    page.goto(f"{server}/countries/kosovo.html")
+    box = page.get_by_role("searchbox", name="Search the knowledge base")
+    box.fill("mahalla")
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search\.html\?q=mahalla$"))
+    expect(page.locator(".kb-search-result").first).to_be_visible(timeout=15000)
+
+
+def test_the_quotes_page_filters_every_option(page, server, real):  # noqa: F811
+    """The Quotes page is the search page for quotes: every country, practice and speaker option shows its
+    quotes, and the address keeps the choice."""
+    quotes = list(real.kb.all_quotes())
+    page.goto(f"{server}/quotes.html")
+    expect(page.locator(".kb-search-status")).to_have_text(f"{len(quotes)} results", timeout=15000)
+    expected = {
+        "country": {c.id: sum(1 for o, q in quotes if o.id == c.id) for c in real.kb.countries},
+        "practice": {p.id: sum(1 for _, q in quotes if p.id in q.practices) for p in real.kb.practices},
+        "speaker": {},
+    }
+    for _, q in quotes:
+        name = q.speaker or q.organization or "Unattributed"
+        expected["speaker"][name] = expected["speaker"].get(name, 0) + 1
+    for facet, counts in expected.items():
+        for value, count in counts.items():
+            if not count:
+                continue
+            page.goto(f"{server}/quotes.html?{facet}={value}")
+            expect(page.locator(".kb-search-status")).to_have_text(f"{count} result{'s' if count > 1 else ''}",
+                                                                   timeout=15000)
+            assert parse_qs(urlparse(page.url).query)[facet] == [value], "the address keeps the choice"
+    page.goto(f"{server}/quotes.html?country=kosovo&speaker=Aliza%20Soltonbekova")
+    expect(page.locator(".kb-search-empty")).to_be_visible()
+    shot(page, "quotes")
