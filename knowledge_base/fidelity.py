@@ -17,10 +17,11 @@ from pathlib import Path
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'", "´": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
-_MARKER = re.compile(r"\[\d+\]")
-_DROPPED = re.compile(r"[\s\-]")
 _WORD = re.compile(r"[\w'’\-]+")
 CLOSE = 12  # characters in common (spaces aside) below which no passage of the source is "nearest"
+
+
+_REMOVED = re.compile(r"\[\d+\]|[\s\-]+")
 
 
 def _canonical_with_positions(text: str) -> tuple[str, list[int]]:
@@ -28,19 +29,18 @@ def _canonical_with_positions(text: str) -> tuple[str, list[int]]:
 
     Note markers, whitespace and hyphens go; quote marks and dashes are unified. Hyphens go
     too because the PDF may break 'multi-stakeholder' as 'multi-' + line break + 'stakeholder'
-    and an editor mends it either way.
+    and an editor mends it either way. (Slices between the removed spans: a source text of
+    200 KB takes milliseconds, not a Python loop over every character.)
     """
-    skipped = set()
-    for match in _MARKER.finditer(text):
-        skipped.update(range(match.start(), match.end()))
-    chars, positions = [], []
-    for i, char in enumerate(text):
-        if i in skipped:
-            continue
-        char = char.translate(_QUOTES).translate(_DASHES)
-        if not _DROPPED.match(char):
-            chars.append(char)
-            positions.append(i)
+    unified = text.translate(_QUOTES).translate(_DASHES)  # one character for one: positions hold
+    chars, positions, start = [], [], 0
+    for match in _REMOVED.finditer(unified):
+        if match.start() > start:
+            chars.append(unified[start:match.start()])
+            positions.extend(range(start, match.start()))
+        start = match.end()
+    chars.append(unified[start:])
+    positions.extend(range(start, len(unified)))
     return "".join(chars), positions
 
 

@@ -107,6 +107,12 @@ def cite_anchor(loc) -> str:
     return f"fn-{loc.note}" if loc.note is not None else ""
 
 
+def attr(value: object) -> Markup:
+    """A value inside an HTML attribute: escaped for HTML only. Markdown escaping (a backslash before
+    '-', '.', …) would change the value: `data-practices="children\\-as\\-victims"` matches nothing."""
+    return Markup(escape(" ".join(str(value).split())))
+
+
 def plain(value: str) -> Markup:
     """Text already restricted by its model to characters that are inert (glossary tooltips)."""
     return Markup(" ".join(str(value).split()))
@@ -165,6 +171,7 @@ def make_environment() -> Environment:
     env.globals["url_from"] = url_from
     env.globals["url_of"] = lambda page: Markup(escape(site_url(page)))
     env.filters["plain"] = plain
+    env.filters["attr"] = attr
     env.globals["cite_label"] = cite_label
     env.globals["locator_label"] = locator_label
     env.globals["cite_title"] = cite_title
