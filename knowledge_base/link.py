@@ -17,7 +17,7 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .models import (Country, Footnote, Glossary, Introduction, Lesson, Locator, Practice, Quote, Record,
+from .models import (Country, Figure, Footnote, Glossary, Introduction, Lesson, Locator, Practice, Quote, Record,
                      Source)
 from .problems import Problem, did_you_mean, field_path
 from .validate import ValidRecord
@@ -47,6 +47,10 @@ class KnowledgeBase:
     cited_by_source: dict[str, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
     primary_source: dict[str, str] = field(default_factory=dict)  # page -> id of its record's first source
     paths: dict[str, str] = field(default_factory=dict)  # record id -> its file, relative to the content root
+    marker_ids: dict[int, str] = field(default_factory=dict)  # id() of a cites list -> its marker's HTML id
+
+    def marker_id(self, cites: list) -> str:
+        return self.marker_ids[id(cites)]
     # reverse links, keyed by practice id / country id
     examples_by_practice: dict[str, list] = field(default_factory=lambda: defaultdict(list))
     facts_by_practice: dict[str, list] = field(default_factory=lambda: defaultdict(list))
@@ -255,7 +259,8 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
             kb.lessons_by_country[cid].append(lesson)
 
     for owner in [*kb.practices, *kb.countries, *([kb.introduction] if kb.introduction else []), *kb.lessons]:
-        for place, locators in _citations(owner):
+        for place, locators, cites in _citations(owner):
+            kb.marker_ids[id(cites)] = place.anchor
             for loc in locators:
                 if loc.note is not None and place not in kb.citations[(loc.source, loc.note)]:
                     kb.citations[(loc.source, loc.note)].append(place)
@@ -344,32 +349,36 @@ def _seen_numbers(valid: list[ValidRecord], report) -> None:
                 seen.setdefault(n, vr.record.id)
 
 
-def _citations(owner: Record) -> Iterator[tuple[CitedAt, list[Locator]]]:
-    """Every (place, locators) pair a record's page shows."""
+SECTION_NAMES = {"context": "General context", "approach": "Approach", "figures": "Figures",
+                 "operations": "Operations", "examples": "Practice examples", "facts": "Relevant facts",
+                 "organizations": "Organizations", "challenges": "Challenges", "quotes": "Quotes",
+                 "description": "Description", "mentions": "In the countries", "practices_overview": "Key practices",
+                 "lessons_overview": "Lessons learned"}
+
+
+def marker_id(owner: Record, path: tuple) -> str:
+    """The HTML id of the citation marker of the item at `path` (its paragraph, on any page that shows it)."""
+    return "ref-" + "-".join([owner.id, *(str(part).replace("_", "-") for part in path[:-1])])
+
+
+def _citations(owner: Record) -> Iterator[tuple[CitedAt, list[Locator], list]]:
+    """Every (place, locators, the cites list itself) a record's page shows; places are labelled
+    by where they are: "Kazakhstan › Practice examples › Opening small businesses"."""
     page = page_of(owner)
     title = getattr(owner, "name", None) or getattr(owner, "title", owner.id)
     for path, name, value, model in walk(owner):
         if name != "cites" or not value:
             continue
-        item_id = getattr(model, "id", None)
         if isinstance(owner, Lesson):
-            anchor, label = f"lesson-{owner.id}", f"Lesson {owner.number}: {owner.title}"
-        elif item_id and model is not owner:
-            anchor = item_id
-            label = f"{title}: {getattr(model, 'title', None) or getattr(model, 'name', None) or _quote_label(model)}"
+            label = f"Lesson {owner.number}: {owner.title}"
         else:
-            anchor, label = _section_anchor(path), title
-        yield CitedAt(page, anchor, label), [loc for loc in value if isinstance(loc, Locator)]
+            item = getattr(model, "title", None) or getattr(model, "name", None) or _quote_label(model)
+            parts = [title, SECTION_NAMES.get(str(path[0]), str(path[0]).replace("_", " ").capitalize())]
+            label = " › ".join(parts + ([item] if item and model is not owner and not isinstance(model, Figure) else []))
+        yield CitedAt(page, marker_id(owner, path), label), [loc for loc in value if isinstance(loc, Locator)], value
 
 
 def _quote_label(model) -> str:
     if isinstance(model, Quote):
-        return f"quote of {model.speaker or model.organization or 'unnamed'}"
-    return getattr(model, "label", "") or ""
-
-
-def _section_anchor(path: tuple) -> str:
-    """Anchor of the page section a field is shown in (see the templates)."""
-    return {"context": "context", "approach": "approach", "figures": "figures", "organizations": "organizations",
-            "challenges": "challenges", "description": "description", "mentions": "in-the-countries",
-            }.get(str(path[0]), "")
+        return model.speaker or model.organization or "unattributed"
+    return ""

@@ -107,10 +107,48 @@ def cite_anchor(loc) -> str:
     return f"fn-{loc.note}" if loc.note is not None else ""
 
 
+def cite_tip(kb: KnowledgeBase, loc) -> str:
+    """A marker's tooltip: the source and place, and the note's citation text."""
+    note = kb.note(loc)
+    text = (note.text if note.text else "text omitted in the source's extracted text") if note else ""
+    return f"{cite_title(kb, loc)}: {' '.join(text.split())}" if text else cite_title(kb, loc)
+
+
+class PageNotes:
+    """The citations a page shows, collected as its markers render, for the list at its foot.
+
+    Each cited place gets one entry (`#note-compendium-16`) with links back to every marker that
+    cites it on this page (the marker of a paragraph, an example, a figure...)."""
+
+    def __init__(self):
+        self.places: dict[tuple, list[str]] = {}  # locator key -> ids of the markers citing it
+        self.locators: dict[tuple, object] = {}
+
+    def mark(self, locators: list, marker: str) -> str:
+        for loc in locators:
+            key = (loc.source, loc.note, loc.page, loc.section)
+            self.locators.setdefault(key, loc)
+            ids = self.places.setdefault(key, [])
+            if marker not in ids:
+                ids.append(marker)
+        return ""
+
+    def entries(self) -> list[tuple[object, list[str]]]:
+        order = sorted(self.places, key=lambda k: (k[0], k[1] or 0, k[2] or "", k[3] or ""))
+        return [(self.locators[key], self.places[key]) for key in order]
+
+
+def note_anchor(loc) -> str:
+    """The id of a citation's entry in the list at the foot of the page."""
+    where = [str(loc.note)] if loc.note is not None else [loc.section or "", loc.page or ""]
+    return "note-" + "-".join(re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in [loc.source, *where] if part)
+
+
 def attr(value: object) -> Markup:
     """A value inside an HTML attribute: escaped for HTML only. Markdown escaping (a backslash before
     '-', '.', …) would change the value: `data-practices="children\\-as\\-victims"` matches nothing."""
-    return Markup(escape(" ".join(str(value).split())))
+    # '|' too: in a Markdown table row it would end the cell, even inside an attribute.
+    return Markup(str(escape(" ".join(str(value).split()))).replace("|", "&#124;"))
 
 
 def plain(value: str) -> Markup:
@@ -176,6 +214,8 @@ def make_environment() -> Environment:
     env.globals["locator_label"] = locator_label
     env.globals["cite_title"] = cite_title
     env.globals["cite_anchor"] = cite_anchor
+    env.globals["cite_tip"] = cite_tip
+    env.globals["note_anchor"] = note_anchor
     return env
 
 
@@ -200,7 +240,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
 
     def put(path: str, template: str, **context) -> None:
         pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, repository=repository,
-                                                        **context)
+                                                        notes=PageNotes(), **context)
 
     put("practices/index.md", "practices_index.md.j2")
     for practice in kb.practices:

@@ -68,8 +68,10 @@ def test_the_walk_through_adds_an_example_a_quote_and_a_footnote(content_copy, t
     assert f'id="{quote_id}"' in germany and "Families called the hotline every week." in germany
     sources = (content_copy / "site" / "sources" / "compendium.html").read_text(encoding="utf-8")
     footnote_block = sources[sources.index('id="fn-999"'):][:3000]
-    assert f'../countries/germany.html#{quote_id}' in footnote_block
-    assert f'../countries/germany.html#{example_id}' in footnote_block
+    # Back-links lead to the exact place: the quote's marker and the example's (both first in their lists).
+    assert '../countries/germany.html#ref-germany-quotes-0"' in footnote_block
+    assert '../countries/germany.html#ref-germany-examples-0"' in footnote_block
+    assert 'id="ref-germany-quotes-0"' in germany and 'id="ref-germany-examples-0"' in germany
 
 
 def test_the_guide_shows_a_real_validate_error():
@@ -112,7 +114,8 @@ def test_adding_a_source_works_as_the_guide_writes_it(content_copy, tmp_path):
     page = (content_copy / "site" / "sources" / f"{source_id}.html").read_text(encoding="utf-8")
     assert "Returnees in Central Asia: a follow-up" in page and "../countries/kyrgyzstan.html" in page
     country = (content_copy / "site" / "countries" / "kyrgyzstan.html").read_text(encoding="utf-8")
-    assert f'href="../sources/{source_id}.html" title="UNODC 2024, p. 12"' in country
+    assert f'href="#note-{source_id}-12" data-tip="UNODC 2024, p. 12"' in country  # the marker, to the page's foot
+    assert f'id="note-{source_id}-12"></span><a href="../sources/{source_id}.html">p. 12</a>' in country
 
 
 def test_every_record_page_has_the_edit_and_report_links_the_guide_promises(built_site, real):

@@ -32,3 +32,38 @@ function kbSetupCompare() {
 }
 if (typeof document$ !== "undefined") document$.subscribe(kbSetupCompare);
 else document.addEventListener("DOMContentLoaded", kbSetupCompare);
+
+// Citation markers: hovering or focusing one (keyboard, or a tap) shows its citation text; the
+// link itself leads to the list of sources at the foot of the page.
+function kbCitationTips() {
+  if (document.getElementById("kb-tip")) return;
+  const tip = document.createElement("div");
+  tip.id = "kb-tip";
+  tip.setAttribute("role", "tooltip");
+  tip.hidden = true;
+  document.body.append(tip);
+  function show(event) {
+    const link = event.target.closest(".kb-cite a[data-tip]");
+    if (!link) return;
+    tip.textContent = link.dataset.tip;
+    tip.hidden = false;
+    link.setAttribute("aria-describedby", "kb-tip");
+    const box = link.getBoundingClientRect();
+    const width = Math.min(360, document.documentElement.clientWidth - 16);
+    tip.style.width = width + "px";
+    tip.style.left = Math.max(8, Math.min(box.left + window.scrollX - width / 2, window.scrollX + document.documentElement.clientWidth - width - 8)) + "px";
+    tip.style.top = box.bottom + window.scrollY + 6 + "px";
+  }
+  function hide(event) {
+    const link = event.target.closest && event.target.closest(".kb-cite a[data-tip]");
+    if (link) link.removeAttribute("aria-describedby");
+    tip.hidden = true;
+  }
+  document.addEventListener("mouseover", show);
+  document.addEventListener("focusin", show);
+  document.addEventListener("mouseout", hide);
+  document.addEventListener("focusout", hide);
+  document.addEventListener("keydown", (event) => { if (event.key === "Escape") tip.hidden = true; });
+}
+if (typeof document$ !== "undefined") document$.subscribe(kbCitationTips);
+else document.addEventListener("DOMContentLoaded", kbCitationTips);
