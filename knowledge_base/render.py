@@ -7,9 +7,14 @@ marked safe, so record text can never inject markup, links or script.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import importlib.metadata
+import json
+import os
 import posixpath
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -147,8 +152,10 @@ def note_anchor(loc) -> str:
 def attr(value: object) -> Markup:
     """A value inside an HTML attribute: escaped for HTML only. Markdown escaping (a backslash before
     '-', '.', …) would change the value: `data-practices="children\\-as\\-victims"` matches nothing."""
-    # '|' too: in a Markdown table row it would end the cell, even inside an attribute.
-    return Markup(str(escape(" ".join(str(value).split()))).replace("|", "&#124;"))
+    # Python-Markdown reads code spans (`), backslash escapes and table cells (|) before it sees
+    # the HTML tag around them: those characters are written as character references.
+    text = str(escape(" ".join(str(value).split())))
+    return Markup(text.replace("`", "&#96;").replace("\\", "&#92;").replace("|", "&#124;"))
 
 
 def plain(value: str) -> Markup:
@@ -167,6 +174,49 @@ COMPARE_ROWS = [
     (("remaining", "children"), "Children still held"), (("convicted", "all"), "People convicted"),
     (("convicted", "women"), "Women convicted"),
 ]
+
+
+KB_TITLE = "Returnees Rehabilitation Knowledge Base"
+
+
+def kb_version() -> str:
+    """The knowledge base's version, as pyproject.toml (and CITATION.cff) give it."""
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    if pyproject.exists():
+        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    return importlib.metadata.version("returnees-knowledge-base")
+
+
+def build_date() -> dt.date:
+    """The day of the build, or SOURCE_DATE_EPOCH's (reproducible builds, golden files)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+
+
+def quote_title(q) -> str:
+    """A quote named by its speaker and its first words: Jane Expert: ‘A quoted sentence.’"""
+    words = q.text.split()
+    return f"{q.speaker or q.organization or 'Unattributed'}: ‘{' '.join(words[:10])}{'…' if len(words) > 10 else ''}’"
+
+
+def citation(kb: KnowledgeBase, repository: "Repository | None", page: str, title: str, record,
+             anchor: str = "", key: str = "") -> SimpleNamespace:
+    """How to cite a page or a quote: plain text, BibTeX and CSL-JSON, with its permanent address,
+    the knowledge base's version and the date (the build's; the page puts in the reader's day)."""
+    address = ((repository.site_url.rstrip("/") + "/") if repository and repository.site_url else "") + \
+        site_url(page, anchor)
+    today = build_date()
+    version = kb_version()
+    based = "; ".join(" ".join(filter(None, [kb.sources[b.source].short_title, b.section and f"section {b.section}"]))
+                      for b in record.based_on)
+    text = (f"{KB_TITLE} (version {version}). “{title}”. Based on: {based}. {address} (accessed {today.isoformat()}).")
+    escaped = title.replace("{", "").replace("}", "")
+    bibtex = (f"@misc{{{key or record.id},\n  title = {{{{{escaped}}}}},\n  howpublished = {{{KB_TITLE}, version {version}}},\n"
+              f"  url = {{{address}}},\n  urldate = {{{today.isoformat()}}},\n  note = {{Based on: {based}}}\n}}")
+    csl = json.dumps({"id": key or record.id, "type": "webpage", "title": title, "container-title": KB_TITLE,
+                      "version": version, "URL": address, "note": f"Based on: {based}",
+                      "accessed": {"raw": today.isoformat()}}, ensure_ascii=False, indent=1)
+    return SimpleNamespace(text=text, bibtex=bibtex, csl=csl, address=address, date=today.isoformat())
 
 
 @dataclass(frozen=True)
@@ -216,6 +266,8 @@ def make_environment() -> Environment:
     env.globals["cite_anchor"] = cite_anchor
     env.globals["cite_tip"] = cite_tip
     env.globals["note_anchor"] = note_anchor
+    env.globals["citation"] = citation
+    env.globals["quote_citation_title"] = quote_title
     return env
 
 

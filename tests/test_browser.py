@@ -147,3 +147,45 @@ def test_works_from_file_urls(browser, built_site, real):
     expect(page.locator(".kb-search-offline")).to_contain_text("python -m http.server -d site")
     assert not foreign, foreign
     context.close()
+
+
+def test_a_footnote_marker_shows_its_citation_on_hover_and_on_focus(page, server, real):
+    country = real.kb.country("kyrgyzstan")
+    page.goto(server + f"/countries/{country.id}.html")
+    marker = page.locator(".kb-cite a").first
+    note = real.kb.note(country.context[0].cites[0])
+    marker.hover()
+    expect(page.locator("#kb-tip")).to_be_visible()
+    expect(page.locator("#kb-tip")).to_contain_text(" ".join(note.text.split())[:40])
+    page.mouse.move(0, 0)
+    expect(page.locator("#kb-tip")).to_be_hidden()
+    marker.focus()  # keyboard, and a tap, give focus
+    expect(page.locator("#kb-tip")).to_be_visible()
+    assert marker.get_attribute("aria-describedby") == "kb-tip"
+    marker.click()  # ...and the link leads to the page's own list of sources, which links back
+    entry = page.locator(f"[id='{marker.get_attribute('href')[1:]}']").locator("xpath=..")
+    expect(entry).to_be_in_viewport()
+    back = entry.locator("a.kb-backref").first
+    back.click()
+    expect(page.locator(".kb-cite").first).to_be_in_viewport()
+
+
+def test_cite_this_quote_copies_a_permanent_address(browser, server, real):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    country = real.kb.country("kyrgyzstan")
+    quote = country.quotes[0]
+    page.goto(server + f"/countries/{country.id}.html#{quote.id}")
+    card = page.locator(f"[id='{quote.id}']")
+    card.locator("summary", has_text="Cite this quote").click()
+    card.locator("button.md-code__button[data-md-type=copy]").first.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert f"https://returnees-kb.github.io/knowledge-base/countries/{country.id}.html#{quote.id}" in copied
+    assert "version" in copied and "accessed" in copied
+    page.locator("#cite-this-page").scroll_into_view_if_needed()
+    cite_page = page.locator("details.kb-cite", has=page.locator("summary", has_text="Cite this page"))
+    cite_page.locator("summary").click()
+    cite_page.locator("button.md-code__button[data-md-type=copy]").nth(1).click()  # the BibTeX
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("@misc{kyrgyzstan,") and "url = {https://returnees-kb.github.io/knowledge-base/countries/kyrgyzstan.html}" in copied
+    context.close()

@@ -26,3 +26,14 @@ def test_the_attr_filter_keeps_ids_and_escapes_markup():
     html = env.from_string('<div data-x="{{ value|attr }}">{{ value }}</div>').render(value='children-as-victims "<b>"')
     assert 'data-x="children-as-victims &#34;&lt;b&gt;&#34;"' in html  # no backslash before '-'
     assert "children\\-as\\-victims" in html  # in the Markdown text, escaped for Markdown too
+
+
+def test_an_attribute_survives_markdown(tmp_path):
+    """Backticks, backslashes and pipes inside an attribute reach the page as they are (in a table too)."""
+    import markdown
+
+    env = make_environment()
+    row = env.from_string('| a | <a href="#x" data-tip="{{ tip|attr }}">1</a> |').render(tip="Kazakhstan`s \\ a | b")
+    html = markdown.markdown("| h | i |\n|---|---|\n" + row, extensions=["tables"])
+    assert "<code>" not in html and html.count("<td>") == 2
+    assert 'data-tip="Kazakhstan&#96;s &#92; a &#124; b"' in html

@@ -67,3 +67,19 @@ function kbCitationTips() {
 }
 if (typeof document$ !== "undefined") document$.subscribe(kbCitationTips);
 else document.addEventListener("DOMContentLoaded", kbCitationTips);
+
+// "Cite this page / quote": the citations carry the day of the build; put in the reader's day.
+function kbAccessDate() {
+  const today = new Date().toISOString().slice(0, 10);
+  for (const block of document.querySelectorAll("details.kb-cite")) {
+    const built = (block.textContent.match(/accessed (\d{4}-\d{2}-\d{2})/) || [])[1];
+    if (!built || built === today) continue;
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.nodeValue.includes(built)) node.nodeValue = node.nodeValue.split(built).join(today);
+    }
+  }
+}
+if (typeof document$ !== "undefined") document$.subscribe(kbAccessDate);
+else document.addEventListener("DOMContentLoaded", kbAccessDate);
