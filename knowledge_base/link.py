@@ -96,6 +96,23 @@ class KnowledgeBase:
         unique = {locator_key(loc): loc for _, name, value, _ in walk(record) if name == "cites" for loc in value}
         return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1] or 0, k[2] or "", k[3] or ""))]
 
+    def headline(self, country: Country) -> SimpleNamespace | None:
+        """The country's headline figure: the largest stated number of people repatriated (or returned)."""
+        candidates = [f for f in country.figures if f.metric in ("repatriated", "returned") and f.group == "all"
+                      and f.unit == "people"] or \
+                     [f for f in country.figures if f.metric in ("repatriated", "returned") and f.unit == "people"]
+        if not candidates:
+            return None
+        figure = max(candidates, key=lambda f: (f.metric == "repatriated", f.value))
+        value = f"{figure.qualifier + ' ' if figure.qualifier else ''}{figure.value:,}"
+        return SimpleNamespace(value_text=value, label=figure.label[0].lower() + figure.label[1:],
+                               as_of=figure.as_of, figure=figure)
+
+    @staticmethod
+    def first_sentence(text: str) -> str:
+        sentence = " ".join(text.split()).split(". ")[0]
+        return sentence if sentence.endswith(".") else sentence + "."
+
     def matrix_cell(self, pid: str, cid: str) -> SimpleNamespace:
         """How a country applies a key practice: its examples, and whether section II cites it."""
         examples = [ex for c, ex in self.examples_by_practice.get(pid, []) if c.id == cid]

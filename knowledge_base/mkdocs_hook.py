@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import time
+from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -25,7 +26,7 @@ from knowledge_base.link import page_of
 from knowledge_base.models import RECORD_KINDS, Lesson
 from knowledge_base.pipeline import REPO_ROOT, TIMINGS
 from knowledge_base.pipeline import check_cached as check
-from knowledge_base.render import Repository, render_pages, write_pages
+from knowledge_base.render import Repository, build_date, kb_version, render_pages, write_pages
 from knowledge_base.site_search import BUNDLE, write_site_search
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
@@ -77,9 +78,18 @@ def on_config(config):
         # Glossary tooltips on every page (Python-Markdown's abbr extension).
         snippets["auto_append"] = ["abbreviations.md"]
     config.nav, _state["not_in_nav"] = _expand_nav(config.nav, result.kb)
+    config.copyright = footer(repository)
     _state["index_folder"] = index_folder(root)
     TIMINGS["pipeline_s"] = time.perf_counter() - started
     return config
+
+
+def footer(repository) -> str:
+    """The footer of every page: licence, version, the day of the build, and where to report an error."""
+    report = (f' · <a href="{escape(repository.url)}/issues/new?template=report-a-correction.yml">Report an error</a>'
+              if repository else "")
+    return (f"Records under the MIT licence; quotes and footnote texts are their authors' · version {escape(kb_version())}"
+            f" · built {build_date().isoformat()}{report}")
 
 
 def on_post_build(config):

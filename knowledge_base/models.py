@@ -285,6 +285,10 @@ class Source(Record):
     text: SourceText | None = Field(default=None, description="Its text, used to check quotes and notes verbatim.")
     sections: list[SourceSection] = Field(default_factory=list, description="Its sections, for `based_on` and completeness.")
     boxes: BoxMarkers | None = Field(default=None, description="How its text marks boxes.")
+    method: Text | None = Field(
+        default=None,
+        description="How the source arrived at its findings (its kind of evidence), in your own words with its "
+        "key terms in quotation marks; shown on the pages based on it.")
     do_not_publish: list[Text] = Field(
         default_factory=list,
         description="Details the source prints that identify an individual returnee (a name, an initial with an age). "

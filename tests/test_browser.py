@@ -8,6 +8,7 @@ Screenshots of the key pages go to tests/screenshots/.
 """
 
 import functools
+import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -189,3 +190,50 @@ def test_cite_this_quote_copies_a_permanent_address(browser, server, real):
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied.startswith("@misc{kyrgyzstan,") and "url = {https://returnees-kb.github.io/knowledge-base/countries/kyrgyzstan.html}" in copied
     context.close()
+
+
+def test_the_matrix_fits_the_screen_and_a_cell_opens_its_examples(browser, server, real):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(server + "/matrix.html")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    table = page.locator(".kb-matrix")
+    assert table.evaluate("t => t.getBoundingClientRect().right") <= 1366, "every country's column is on screen"
+    practice, country, example = next((p, c, ex) for p in real.kb.practices for c in real.kb.countries
+                                      for ex in real.kb.matrix_cell(p.id, c.id).examples)
+    count = len(real.kb.matrix_cell(practice.id, country.id).examples)
+    cell = page.get_by_role("group").filter(has=page.locator(f"summary[aria-label^='{country.name}, key practice {practice.number}:']"))
+    summary = cell.locator("summary")
+    expect(summary).to_contain_text(f"● {count}")
+    summary.focus()
+    page.keyboard.press("Enter")  # the keyboard opens it as a click does
+    link = cell.locator(f"a[href='countries/{country.id}.html#{example.id}']")
+    expect(link).to_be_visible()
+    shot(page, "matrix-open")
+    context.close()
+
+
+def test_no_page_is_wider_than_a_phone(browser, server):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    wide = []
+    for path in ["/", "/matrix.html", "/compare.html", "/charts.html", "/countries/kazakhstan.html",
+                 "/practices/family-ties.html", "/sources/compendium.html", "/quotes.html", "/search.html?q=prison",
+                 "/timeline.html", "/organizations.html", "/downloads.html", "/lessons.html"]:
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append(f"{path}: {width}px")
+    assert not wide, wide
+    context.close()
+
+
+def test_the_footer_says_licence_version_build_and_where_to_report(page, server):
+    page.goto(server + "/countries/kosovo.html")
+    footer = page.locator(".md-copyright")
+    expect(footer).to_contain_text("MIT licence")
+    expect(footer).to_contain_text("version ")
+    expect(footer).to_contain_text("built ")
+    expect(footer.get_by_role("link", name="Report an error")).to_have_attribute(
+        "href", re.compile(r"/issues/new\?template=report-a-correction\.yml"))
