@@ -125,7 +125,7 @@ def test_related_quotes_open_at_existing_anchors(built_site, real):
 def test_sources_cited_in_links_lead_to_the_citing_anchor(built_site, real):
     for (source, number), note in real.kb.notes.items():
         html = page(built_site, f"sources/{source}")
-        block = section_at(html, f"fn-{number}", "h3")
+        block = section_at(html, f"fn-{number}", "h3").split("</article>")[0]
         cited_in = links(block.split("Cited in:", 1)[1]) if "Cited in:" in block else []
         assert len(cited_in) == len(real.kb.citations.get((source, number), [])), f"{source} footnote {number}"
         for href in cited_in:
