@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import CharsetFilter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.support.charset import accent_map
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem as english_stem
 from whoosh.query import And, Term
@@ -30,7 +31,7 @@ INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built
-INDEX_VERSION = "7"  # bump when the schema or the documents change shape
+INDEX_VERSION = "8"  # bump when the schema or the documents change shape
 
 SCHEMA = Schema(
     # Facets read columns (sortable=True) instead of scanning every posting of the field at
@@ -44,8 +45,9 @@ SCHEMA = Schema(
     # long texts at query time (Whoosh's "pinpoint" highlighting).
     title=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), field_boost=2.0, chars=True),
     text=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), chars=True),
-    speaker=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None)),
-    org=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None)),
+    # Names match without their diacritics: speaker:aolain finds "Ní Aoláin" and "Ni Aolain".
+    speaker=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)),
+    org=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)),
     country=KEYWORD(stored=True, commas=True, lowercase=True),
     practice=KEYWORD(stored=True, commas=True, lowercase=True),
     footnote=NUMERIC(int, stored=True),

@@ -10,6 +10,8 @@ lessons; note and source -> citing pages) so that nobody types a link twice.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -48,6 +50,7 @@ class KnowledgeBase:
     primary_source: dict[str, str] = field(default_factory=dict)  # page -> id of its record's first source
     paths: dict[str, str] = field(default_factory=dict)  # record id -> its file, relative to the content root
     marker_ids: dict[int, str] = field(default_factory=dict)  # id() of a cites list -> its marker's HTML id
+    _voices: list | None = None  # who speaks in the quotes (voices()), found once
 
     def marker_id(self, cites: list) -> str:
         return self.marker_ids[id(cites)]
@@ -82,7 +85,41 @@ class KnowledgeBase:
         return record.id if isinstance(record, Country) else ""
 
     def speakers(self) -> list[str]:
-        return sorted({q.speaker or q.organization for _, q in self.all_quotes() if q.speaker or q.organization})
+        return [voice.name for voice in self.voices()]
+
+    def voices(self) -> list[SimpleNamespace]:
+        """Who speaks in the quotes, each once however the source spells the name: a person (`speaker`)
+        or an institution speaking as such (`organization` only). Variants are kept, to be shown."""
+        if self._voices is None:
+            self._voices = self._find_voices()
+        return self._voices
+
+    def _find_voices(self) -> list[SimpleNamespace]:
+        groups: dict[str, list] = {}
+        for owner, quote in self.all_quotes():
+            name = quote.speaker or quote.organization
+            if name:
+                groups.setdefault(_name_key(name), []).append((owner, quote, name))
+        keys = sorted(groups)
+        for i, key in enumerate(keys):  # a letter's difference in a long family name: the same person
+            for other in keys[i + 1:]:
+                if key in groups and other in groups and _same_person(key, other):
+                    groups[key] += groups.pop(other)
+        voices = []
+        for key, items in groups.items():
+            spellings = [name for _, _, name in items]
+            name = max(sorted(set(spellings)), key=lambda n: (spellings.count(n), n != _fold(n)))
+            person = any(q.speaker for _, q, _ in items)
+            voices.append(SimpleNamespace(key=re.sub(r"[^a-z0-9]+", "-", _fold(name).lower()).strip("-"), name=name,
+                                          variants=sorted(set(spellings) - {name}), person=person,
+                                          quotes=[(owner, q) for owner, q, _ in items]))
+        return sorted(voices, key=lambda v: (not v.person, v.name.split()[-1].lower() if v.person else v.name.lower()))
+
+    def voice_of(self, quote: Quote) -> SimpleNamespace | None:
+        return next((v for v in self.voices() if any(q is quote for _, q in v.quotes)), None)
+
+    def voice_page(self, voice) -> str:
+        return f"speakers/{voice.key}.md"
 
     def countries_for_practice(self, pid: str) -> list[Country]:
         seen = {c.id for c, _ in self.examples_by_practice.get(pid, [])}
@@ -136,6 +173,23 @@ class KnowledgeBase:
     def all_quotes(self) -> list[tuple[Record, Quote]]:
         owners: list = [*self.practices, *self.countries, *([self.introduction] if self.introduction else [])]
         return [(owner, q) for owner in owners for q in owner.quotes]
+
+
+def _fold(text: str) -> str:
+    """Without diacritics: 'Ní Aoláin' -> 'Ni Aolain'."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _name_key(name: str) -> str:
+    return " ".join(re.findall(r"\w+", _fold(name).lower()))
+
+
+def _same_person(a: str, b: str) -> bool:
+    """'oliya ilmuradova' and 'oliya ilmuratova': the same given names, family names a letter apart."""
+    pa, pb = a.split(), b.split()
+    if len(pa) < 2 or pa[:-1] != pb[:-1] or len(pa[-1]) < 6 or len(pa[-1]) != len(pb[-1]):
+        return False
+    return sum(x != y for x, y in zip(pa[-1], pb[-1])) == 1
 
 
 def locator_key(loc: Locator) -> tuple:

@@ -139,6 +139,7 @@ def on_serve(server, config, builder):
 # every page of a section renders the section's navigation, so a longer list would make the build
 # grow with pages x records and weigh on every page (see the Performance page).
 NAV_LIMIT = 50
+ALWAYS_UNLISTED = ("speakers/",)  # one page per speaker: the Speakers page lists them all
 
 
 def _expand_nav(nav, kb) -> tuple[list, tuple[str, ...]]:
@@ -151,8 +152,8 @@ def _expand_nav(nav, kb) -> tuple[list, tuple[str, ...]]:
         "countries/index.md": [{c.name: f"countries/{c.id}.md"} for c in kb.countries],
         "sources/index.md": [{x.short_title: f"sources/{x.id}.md"} for x in kb.sources.values()],
     }
-    unlisted = tuple(index.removesuffix("index.md") for index, entries in children.items()
-                     if len(entries) > NAV_LIMIT)
+    unlisted = ALWAYS_UNLISTED + tuple(index.removesuffix("index.md") for index, entries in children.items()
+                                       if len(entries) > NAV_LIMIT)
     children = {index: entries for index, entries in children.items() if len(entries) <= NAV_LIMIT}
 
     def expand(items: list) -> list:

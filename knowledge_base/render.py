@@ -260,6 +260,7 @@ def make_environment() -> Environment:
     env.globals["url_of"] = lambda page: Markup(escape(site_url(page)))
     env.filters["plain"] = plain
     env.filters["attr"] = attr
+    env.filters["attr_title"] = lambda record, kb: kb.title_of(record)
     env.globals["cite_label"] = cite_label
     env.globals["locator_label"] = locator_label
     env.globals["cite_title"] = cite_title
@@ -322,6 +323,9 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("quotes.md", "search.md.j2", title="Quotes", preset="quote",
         intro="Every quote of the knowledge base, word for word from its source: narrow them by country, key "
               "practice or speaker, or search their words. Each opens at its place in a country or practice page.")
+    put("speakers/index.md", "speakers_index.md.j2")
+    for voice in kb.voices():
+        put(kb.voice_page(voice), "speaker.md.j2", voice=voice)
     put("sources/index.md", "sources_index.md.j2")
     for source in kb.sources.values():
         put(page_of(source), "source.md.j2", source=source)

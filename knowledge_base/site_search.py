@@ -35,11 +35,12 @@ KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "exampl
 
 def records(kb: KnowledgeBase) -> list[dict]:
     """The Pagefind records: one per document of the command line's index."""
+    voices = {q.id: voice.name for voice in kb.voices() for _, q in voice.quotes}  # one name however spelt
     out = []
     for doc in documents(kb):
         filters = {"kind": [doc.kind], "country": list(doc.country), "practice": list(doc.practice)}
         if doc.kind == "quote":
-            filters["speaker"] = [doc.speaker or doc.org or "Unattributed"]
+            filters["speaker"] = [voices.get(doc.id, "Unattributed")]
         if doc.org:
             filters["org"] = [doc.org]
         if doc.footnote is not None:

@@ -79,7 +79,7 @@ def test_home_page(page, server, real):
     page.goto(server + "/")
     expect(page.locator("h1")).to_contain_text("Rehabilitation and reintegration")
     for practice in real.kb.practices:
-        expect(page.locator(f'article a[href="practices/{practice.id}.html"]')).to_have_text(practice.title)
+        expect(page.locator(f'article a[href="practices/{practice.id}.html"]')).to_have_text(f"{practice.number}. {practice.title}")
     shot(page, "home")
 
 
@@ -102,6 +102,10 @@ def test_matrix_links_open_the_example(page, server, real):
     page.locator(".md-tabs__link", has_text="Compare").click()
     expect(page.locator("h1")).to_contain_text("Key practices by country")
     shot(page, "matrix")
+    practice = real.kb.practice(example.practices[0])
+    count = len(real.kb.matrix_cell(practice.id, country.id).examples)
+    label = f"{count} example{'' if count == 1 else 's'} of key practice {practice.number} in {country.name}"
+    page.locator(f"article summary[aria-label='{label}']").click()
     page.locator(f'article a[href="countries/{country.id}.html#{example.id}"]').first.click()
     assert page.url.endswith(f"countries/{country.id}.html#{example.id}")
     expect(page.locator(f"[id='{example.id}']")).to_be_in_viewport()
@@ -202,7 +206,8 @@ def test_the_matrix_fits_the_screen_and_a_cell_opens_its_examples(browser, serve
     practice, country, example = next((p, c, ex) for p in real.kb.practices for c in real.kb.countries
                                       for ex in real.kb.matrix_cell(p.id, c.id).examples)
     count = len(real.kb.matrix_cell(practice.id, country.id).examples)
-    cell = page.get_by_role("group").filter(has=page.locator(f"summary[aria-label^='{country.name}, key practice {practice.number}:']"))
+    label = f"{count} example{'' if count == 1 else 's'} of key practice {practice.number} in {country.name}"
+    cell = page.get_by_role("group").filter(has=page.locator(f"summary[aria-label='{label}']"))
     summary = cell.locator("summary")
     expect(summary).to_contain_text(f"● {count}")
     summary.focus()

@@ -76,11 +76,11 @@ def test_a_navigation_section_too_long_lists_only_its_index(real):
     expanded, unlisted = mkdocs_hook._expand_nav(nav, real.kb)
     assert len(expanded[1]["Countries"]) == 1 + len(real.kb.countries)
     assert expanded[2]["Research"][0]["Sources"] == ["sources/index.md", {"Compendium": "sources/compendium.md"}]
-    assert unlisted == ()
+    assert unlisted == ("speakers/",)
 
     many = [SimpleNamespace(id=f"c{i}", name=f"Country {i}") for i in range(mkdocs_hook.NAV_LIMIT + 1)]
     expanded, unlisted = mkdocs_hook._expand_nav(nav, SimpleNamespace(practices=real.kb.practices, countries=many,
                                                                       sources=real.kb.sources))
     assert expanded[1] == {"Countries": "countries/index.md"}
     assert len(expanded[0]["Key practices"]) == 1 + len(real.kb.practices)
-    assert unlisted == ("countries/",)
+    assert unlisted == ("speakers/", "countries/")
