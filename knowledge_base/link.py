@@ -19,8 +19,8 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .models import (Country, Figure, Footnote, Glossary, Introduction, Lesson, Locator, Practice, Quote, Record,
-                     Source)
+from .models import (Country, Figure, Footnote, Glossary, Introduction, Lesson, Locator, Operation, Practice, Quote,
+                     Record, Source)
 from .problems import Problem, did_you_mean, field_path
 from .validate import ValidRecord
 
@@ -144,6 +144,14 @@ class KnowledgeBase:
         value = f"{figure.qualifier + ' ' if figure.qualifier else ''}{figure.value:,}"
         return SimpleNamespace(value_text=value, label=figure.label[0].lower() + figure.label[1:],
                                as_of=figure.as_of, figure=figure)
+
+    @staticmethod
+    def operation_name(op) -> str:
+        """An operation's name, or what it was: 'Repatriation from Syria, 2022' (no invented name)."""
+        if op.name:
+            return op.name
+        year = (op.date or "")[:4]
+        return ", ".join(filter(None, [f"Repatriation from {op.origin}" if op.origin else "Repatriation", year]))
 
     @staticmethod
     def first_sentence(text: str) -> str:
@@ -444,6 +452,8 @@ def _citations(owner: Record) -> Iterator[tuple[CitedAt, list[Locator], list]]:
             label = f"Lesson {owner.number}: {owner.title}"
         else:
             item = getattr(model, "title", None) or getattr(model, "name", None) or _quote_label(model)
+            if isinstance(model, Operation):
+                item = KnowledgeBase.operation_name(model)
             parts = [title, SECTION_NAMES.get(str(path[0]), str(path[0]).replace("_", " ").capitalize())]
             label = " › ".join(parts + ([item] if item and model is not owner and not isinstance(model, Figure) else []))
         yield CitedAt(page, marker_id(owner, path), label), [loc for loc in value if isinstance(loc, Locator)], value

@@ -28,6 +28,8 @@ function kbSetupCompare() {
     }
   }
   for (const toggle of toggles) toggle.addEventListener("change", apply);
+  // On a phone, two countries side by side fit the screen: start with the first two.
+  if (window.matchMedia("(max-width: 44.9375em)").matches) toggles.forEach((t, i) => { t.checked = i < 2; });
   apply();
 }
 if (typeof document$ !== "undefined") document$.subscribe(kbSetupCompare);
