@@ -1,65 +1,85 @@
-"""Build-time SVG charts (matplotlib), each with the table of figures behind it.
+"""Charts of the figures: accessible inline SVG, drawn by a template, one metric per chart.
 
-Charts never pick between the compendium's readings silently: each bar is one
-stated figure, shown in the table below the chart with its label, date and
-footnotes.
+Each chart compares like with like: the figure a country profile marks as its total (`total: true`)
+for one metric and group (people repatriated by the state; women; children), never a figure of
+another area (`area`, e.g. Europe) or another metric. A lower bound is drawn and labelled as one
+("≥ 800"); a country with no such figure is listed as "no figure", not dropped. The table under each
+chart gives every figure with its date and footnotes.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 from dataclasses import dataclass
-from pathlib import Path
 
 from .link import KnowledgeBase
 
-CHART_VERSION = "1"  # bump when the drawing code changes, to invalidate cached SVGs
-
-
-def _pyplot():
-    """matplotlib, imported only when a chart is really drawn (the import alone takes ~0.5 s)."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; SVG only
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update({"svg.hashsalt": "kb", "font.size": 10, "svg.fonttype": "path"})
-    return plt
-RETURN_METRICS = ("repatriated", "returned")
+# (chart id, title, metric, group, what a bar counts)
+CHARTS = [
+    ("repatriated", "People repatriated by the state", "repatriated", "all", "people repatriated"),
+    ("women", "Women repatriated", "repatriated", "women", "women repatriated"),
+    ("children", "Children repatriated", "repatriated", "children", "children repatriated"),
+]
+WIDTH, ROW, LEFT, RIGHT = 640, 28, 130, 110  # the SVG's geometry, in its own units (it scales to the page)
 
 
 @dataclass
-class ChartRow:
+class Bar:
     country: object
-    figure: object  # a Figure, or an Operation for the timeline
+    figure: object | None  # None: the country states no comparable figure
+
+    @property
+    def text(self) -> str:
+        f = self.figure
+        if f is None:
+            return "no figure"
+        number = f"{f.value:,}" + (f"–{f.value_max:,}" if f.value_max is not None else "")
+        return {"lower": "≥ ", "upper": "≤ "}.get(f.bound, "") + ("about " if f.approximate and f.bound == "exact" else "") + number
 
 
-def headline(country, group: str):
-    """The largest stated total of people repatriated or returned, for one group."""
-    candidates = [f for f in country.figures if f.metric in RETURN_METRICS and f.group == group and f.unit == "people"]
-    return max(candidates, key=lambda f: f.value, default=None)
+@dataclass
+class Chart:
+    id: str
+    title: str
+    counts: str
+    bars: list[Bar]
+
+    @property
+    def description(self) -> str:
+        return "; ".join(f"{b.country.name}: {b.text}" for b in self.bars) + "."
+
+    @property
+    def height(self) -> int:
+        return ROW * len(self.bars) + 40
+
+    def geometry(self) -> list[dict]:
+        """Where each bar and label goes (the template draws them)."""
+        top = max((b.figure.value_max or b.figure.value for b in self.bars if b.figure), default=1)
+        span = WIDTH - LEFT - RIGHT
+        rows = []
+        for i, bar in enumerate(self.bars):
+            value = (bar.figure.value_max or bar.figure.value) if bar.figure else 0
+            length = round(span * value / top, 1) if top else 0
+            rows.append({"bar": bar, "y": 10 + i * ROW, "width": length, "label_x": LEFT + length + 6,
+                         "lower": bool(bar.figure and bar.figure.bound == "lower")})
+        return rows
 
 
-def returns_rows(kb: KnowledgeBase) -> list[ChartRow]:
-    return [ChartRow(c, f) for c in kb.countries if (f := headline(c, "all"))]
+def total_figure(country, metric: str, group: str):
+    """The figure a country profile marks as its total for a metric and group (and its own area)."""
+    return next((f for f in country.figures if f.total and f.metric == metric and f.group == group
+                 and f.area is None), None)
 
 
-def women_children_rows(kb: KnowledgeBase) -> list[tuple[object, object, object]]:
-    rows = []
-    for c in kb.countries:
-        women, children = headline(c, "women"), headline(c, "children")
-        if women or children:
-            rows.append((c, women, children))
-    return rows
+def charts(kb: KnowledgeBase) -> list[Chart]:
+    out = []
+    for chart_id, title, metric, group, counts in CHARTS:
+        bars = [Bar(c, total_figure(c, metric, group)) for c in kb.countries]
+        if any(b.figure for b in bars):
+            out.append(Chart(chart_id, title, counts, bars))
+    return out
 
 
-def operation_rows(kb: KnowledgeBase) -> list[ChartRow]:
-    rows = [ChartRow(c, op) for c in kb.countries for op in c.operations if op.date and _op_total(op)]
-    return sorted(rows, key=lambda r: r.figure.date)
-
-
-def _op_total(op) -> int | None:
+def operation_total(op) -> int | None:
     c = op.counts
     if c.total is not None:
         return c.total
@@ -67,96 +87,6 @@ def _op_total(op) -> int | None:
     return sum(parts) if parts else None
 
 
-def _svg(fig) -> str:
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None})
-    _pyplot().close(fig)
-    return buffer.getvalue()
-
-
-def returns_chart(rows: list[ChartRow]) -> str:
-    fig, ax = _pyplot().subplots(figsize=(7, 3.2))
-    names = [r.country.name for r in rows]
-    values = [r.figure.value for r in rows]
-    bars = ax.barh(names, values, color="#3f51b5")
-    ax.bar_label(bars, labels=[f"{v:,}" for v in values], padding=3)
-    ax.invert_yaxis()
-    ax.set_xlabel("people returned or repatriated (largest total the compendium states)")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
-
-
-def women_children_chart(rows) -> str:
-    fig, ax = _pyplot().subplots(figsize=(7, 3.4))
-    names = [c.name for c, _, _ in rows]
-    y = range(len(rows))
-    women = [w.value if w else 0 for _, w, _ in rows]
-    children = [ch.value if ch else 0 for _, _, ch in rows]
-    ax.barh([i - 0.2 for i in y], women, height=0.4, label="women", color="#3f51b5")
-    ax.barh([i + 0.2 for i in y], children, height=0.4, label="children", color="#ff9800")
-    ax.set_yticks(list(y), names)
-    ax.invert_yaxis()
-    ax.legend(frameon=False)
-    ax.set_xlabel("people")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _svg(fig)
-
-
-def operations_chart(rows: list[ChartRow]) -> str:
-    import datetime as dt
-
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    countries = sorted({r.country.name for r in rows})
-    colours = dict(zip(countries, plt.get_cmap("tab10").colors))
-    for name in countries:
-        mine = [r for r in rows if r.country.name == name]
-        dates = [dt.date.fromisoformat((r.figure.date + "-01-01")[:10]) for r in mine]
-        ax.scatter(dates, [_op_total(r.figure) for r in mine], label=name, color=colours[name], s=40)
-    ax.set_ylabel("people brought back")
-    ax.legend(frameon=False, fontsize=8, ncols=2)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.autofmt_xdate()
-    return _svg(fig)
-
-
-def charts(kb: KnowledgeBase, cache: Path | None = None) -> dict[str, str]:
-    """{file name: SVG} for the charts page.
-
-    Drawing is the slow part of a build, so each SVG is cached under `cache`,
-    keyed by the data it shows: an edit that changes no charted figure redraws nothing.
-    """
-    out = {}
-    for name, rows, draw in (
-        ("returns-by-country.svg", returns_rows(kb), returns_chart),
-        ("women-children-by-country.svg", women_children_rows(kb), women_children_chart),
-        ("operations-over-time.svg", operation_rows(kb), operations_chart),
-    ):
-        if rows:
-            out[name] = _cached(cache, name, repr(_plain(rows)), lambda: draw(rows))
-    return out
-
-
-def _plain(rows) -> list:
-    """What a chart shows, as plain data (its cache key)."""
-    plain = []
-    for row in rows:
-        parts = row if isinstance(row, tuple) else (row.country, row.figure)
-        plain.append([p.model_dump() if p is not None else None for p in parts])
-    return plain
-
-
-def _cached(cache: Path | None, name: str, key: str, draw) -> str:
-    if cache is None:
-        return draw()
-    digest = hashlib.sha256((CHART_VERSION + name + key).encode()).hexdigest()[:20]
-    path = cache / f"{digest}.svg"
-    if path.exists():
-        return path.read_text(encoding="utf-8")
-    svg = draw()
-    cache.mkdir(parents=True, exist_ok=True)
-    path.write_text(svg, encoding="utf-8")
-    return svg
-
-
-operation_total = _op_total
+def operation_rows(kb: KnowledgeBase) -> list[tuple]:
+    rows = [(c, op) for c in kb.countries for op in c.operations if op.date and operation_total(op)]
+    return sorted(rows, key=lambda r: r[1].date)

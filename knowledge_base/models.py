@@ -335,25 +335,54 @@ class Quote(Record):
 
 
 class Figure(Record):
-    """A number the compendium states, with its unit, date and footnotes."""
+    """A number the source states, with its unit, date and footnotes."""
 
     label: Text = Field(description="What is counted, in plain words.", examples=["Kazakh citizens repatriated from Syria and Iraq"])
     metric: Literal[
         "left", "returned", "repatriated", "remaining", "convicted", "sentence", "share", "centres", "other"
-    ] = Field(description="The kind of figure, used to compare countries.")
+    ] = Field(description="The kind of figure, used to compare countries: `repatriated` for people brought back by "
+              "the state, `returned` for people who came back by other ways (or when the source does not say).")
     group: Literal["all", "women", "children", "men", "minors", "orphans", "other"] = Field(
         default="all", description="Who is counted."
     )
-    value: int | float = Field(description="The number as the compendium states it.", examples=[722])
-    approximate: bool = Field(default=False, description="true when the compendium says 'about', 'over', 'more than', 'at least'…")
+    value: int | float = Field(description="The number as the source states it (the lower end of a range).", examples=[722])
+    value_max: int | float | None = Field(
+        default=None, description="For a range (\"three to six months\"), its upper end; `value` is the lower.",
+        examples=[6])
+    bound: Literal["exact", "lower", "upper"] = Field(
+        default="exact", description="`lower` when the value is a minimum (\"more than 800\", \"at least 7\"), `upper` "
+        "when it is a maximum (\"up to six months\", \"within six months\").")
+    approximate: bool = Field(default=False, description="true when the source says 'about', 'around', 'nearly'…")
     qualifier: str | None = Field(
-        default=None, description="The compendium's own qualifier, e.g. 'more than', 'at least', 'around'.", examples=["more than"]
+        default=None, description="The source's own words for the bound or approximation, e.g. 'more than', 'around'.",
+        examples=["more than"]
     )
-    unit: Literal["people", "percent", "months", "years", "centres", "countries", "other"] = Field(
-        default="people", description="What the number counts in.")
-    as_of: PartialDate | None = Field(default=None, description="The date the figure holds for, when the compendium gives one.")
+    unit: Literal["people", "percent", "hours", "days", "months", "years", "money", "centres", "countries", "other"] = Field(
+        default="people", description="What the number counts in; `money` with a `currency`, `other` with a `unit_name`.")
+    currency: Annotated[str, Field(pattern=pattern(r"^[A-Z]{3}$", "a currency code of three capitals, e.g. USD or KZT"))] | None = Field(
+        default=None, description="For money: the ISO 4217 code of the currency.", examples=["KZT"])
+    unit_name: str | None = Field(
+        default=None, description="For `other`: what is counted, in the plural (\"phases\", \"psychologists\").",
+        examples=["phases"])
+    total: bool = Field(
+        default=False, description="true when the figure is the country's total for its metric and group, as the "
+        "source states it: the charts and the key facts compare these.")
+    area: str | None = Field(
+        default=None, description="Where it counts, when not the country itself (e.g. Europe): never charted as the "
+        "country's.", examples=["Europe"])
+    as_of: PartialDate | None = Field(default=None, description="The date the figure holds for, when the source gives one.")
     cites: Cites
     note: Note
+
+    @model_validator(mode="after")
+    def _units_say_what(self):
+        if self.unit == "money" and not self.currency:
+            raise ValueError("a figure in money needs its `currency` (e.g. USD, KZT)")
+        if self.unit == "other" and not self.unit_name:
+            raise ValueError("a figure in `other` units needs a `unit_name` saying what it counts (e.g. phases)")
+        if self.value_max is not None and self.value_max <= self.value:
+            raise ValueError("`value_max` is the upper end of a range: it must be larger than `value`")
+        return self
 
 
 class OperationCounts(Record):

@@ -86,6 +86,40 @@ def url_from(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
     return Markup(escape(path))
 
 
+UNIT_WORDS = {"hours": "hour", "days": "day", "months": "month", "years": "year", "centres": "centre",
+              "countries": "country"}
+
+
+def _singular(words: str) -> str:
+    """'psychologists' -> 'psychologist', 'citizens' assemblies' -> "citizens' assembly"."""
+    head, _, last = words.rpartition(" ")
+    last = last[:-3] + "y" if last.endswith("ies") else last[:-1] if last.endswith("s") else last
+    return f"{head} {last}".strip()
+
+
+def figure_text(f) -> str:
+    """A figure as a reader reads it: "more than 95", "3–6 months", "600,000 KZT", "1 month", "≥ 10 state agencies"."""
+    def number(v):
+        return f"{v:,}" if isinstance(v, int) or float(v).is_integer() else f"{v:,.1f}".rstrip("0")
+
+    text = number(f.value) + (f"–{number(f.value_max)}" if f.value_max is not None else "")
+    one = f.value == 1 and f.value_max is None
+    if f.unit == "percent":
+        text += "%"
+    elif f.unit == "money":
+        text += f" {f.currency}"
+    elif f.unit == "other":
+        text += " " + (_singular(f.unit_name) if one else f.unit_name)
+    elif f.unit != "people":
+        text += " " + (UNIT_WORDS.get(f.unit, f.unit) if one else f.unit)
+    if f.qualifier and f.value_max is None:
+        # "a maximum of 6 or 10 years" already says the number: the source's words alone
+        if re.search(r"\d|\b(?:one|two|three|four|five|six|hundred|year|month|day|hour)s?\b", f.qualifier):
+            return f.qualifier
+        text = f"{f.qualifier} {text}"
+    return text
+
+
 def locator_label(loc) -> str:
     """Where in its source a locator points, e.g. 'Footnote 16', 'section VI, p. 12'."""
     if loc.note is not None:
@@ -268,6 +302,7 @@ def make_environment() -> Environment:
     env.globals["cite_tip"] = cite_tip
     env.globals["note_anchor"] = note_anchor
     env.globals["citation"] = citation
+    env.filters["figure_text"] = figure_text
     env.globals["quote_citation_title"] = quote_title
     return env
 
@@ -283,7 +318,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index;
-    `cache` is a folder where drawn charts are kept between builds; `benchmarks` the recorded
+    `cache` is unused (charts are inline SVG, drawn from a template); `benchmarks` the recorded
     results of benchmarks/run.py, shown on the Performance page; `repository` gives each record's
     page its "Edit this record" and "Report an error" links (none without it).
     """
@@ -309,11 +344,8 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("compare.md", "compare.md.j2", compare_rows=[row for row in COMPARE_ROWS if row[0] in stated])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")
-    svgs = charts.charts(kb, cache)
-    put("charts.md", "charts.md.j2", charts=svgs, returns_rows=charts.returns_rows(kb),
-        women_children_rows=charts.women_children_rows(kb), operation_rows=charts.operation_rows(kb),
+    put("charts.md", "charts.md.j2", charts=charts.charts(kb), operation_rows=charts.operation_rows(kb),
         operation_total=charts.operation_total)
-    pages.update({f"charts/{name}": svg for name, svg in svgs.items()})
     if kb.glossary:
         put("glossary.md", "glossary.md.j2")
         put("_snippets/abbreviations.md", "snippet_abbreviations.md.j2")

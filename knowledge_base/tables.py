@@ -102,13 +102,21 @@ TABLES = [
         ID, COUNTRY, Column("label", "string", "What is counted, in plain words.", search=True),
         Column("metric", "string", "The kind of figure: left, returned, repatriated, remaining, convicted, ..."),
         Column("group", "string", "Who is counted: all, women, children, men, minors, orphans, other."),
-        Column("value", "number", "The number as the source states it (see unit and qualifier)."),
-        Column("unit", "string", "What value counts in: people, percent, months, years, centres, countries, other."),
-        Column("qualifier", "string", "The source's own qualifier: more than, at least, around, ..."),
+        Column("value", "number", "The number as the source states it; for a range, its lower end."),
+        Column("value_max", "number", "For a range, its upper end."),
+        Column("bound", "string", "exact; lower (a minimum: 'more than 800'); upper (a maximum: 'up to six months')."),
+        Column("unit", "string", "What value counts in: people, percent, hours, days, months, years, money, centres, "
+               "countries, other."),
+        Column("currency", "string", "For money: the ISO 4217 code of the currency (USD, KZT)."),
+        Column("unit_name", "string", "For other units: what is counted, in the plural (phases, psychologists)."),
+        Column("qualifier", "string", "The source's own words for the bound or approximation: more than, around, ..."),
         Column("approximate", "boolean", "true when the source gives the number as approximate."),
+        Column("total", "boolean", "true for the country's total of its metric and group, as the source states it."),
+        Column("area", "string", "Where it counts, when not the country itself (e.g. Europe)."),
         Column("as_of", "date", "The date the figure holds for."), FOOTNOTES, PLACES, NOTE],
-        lambda kb: [(f"{c.id}-figure-{i + 1}", c.id, f.label, f.metric, f.group, f.value, f.unit, f.qualifier,
-                     f.approximate, f.as_of, note_ids(f.cites), places(f.cites), f.note)
+        lambda kb: [(f"{c.id}-figure-{i + 1}", c.id, f.label, f.metric, f.group, f.value, f.value_max, f.bound, f.unit,
+                     f.currency, f.unit_name, f.qualifier, f.approximate, f.total, f.area, f.as_of, note_ids(f.cites),
+                     places(f.cites), f.note)
                     for c in kb.countries for i, f in enumerate(c.figures)], label="label"),
     Table("operations", "Repatriation operations, dated, with the people they brought back.", [
         ID, COUNTRY, Column("name", "string", "Its name, where it has one."),

@@ -287,3 +287,30 @@ def test_an_untouched_scaffold_cannot_be_published(content_copy):
     assert placeholders and all(l.startswith("countries/testland.yaml:") for l in placeholders)
     build = run_cli("build", root=content_copy)
     assert build.returncode == 1 and not (content_copy / "site").exists()
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("    unit: days\n", "    unit: money\n", "a figure in money needs its `currency`"),
+    ("    value_max: 5\n", "    value_max: 3\n", "`value_max` is the upper end of a range: it must be larger than `value`"),
+    ("    unit: days\n", "    unit: other\n", "a figure in `other` units needs a `unit_name`"),
+], ids=["money-without-currency", "range-upside-down", "other-without-name"])
+def test_a_figure_says_what_it_counts(content_copy, old, new, message):
+    path = content_copy / "countries" / "kyrgyzstan.yaml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("    value_max: 5\n")  # "within four to five days"
+    start = text.rindex("  - label:", 0, at)
+    end = text.index("  - label:", at)
+    item = text[start:end].replace(old, new, 1)
+    assert item != text[start:end]
+    path.write_text(text[:start] + item + text[end:], encoding="utf-8")
+    proc = validate(content_copy)
+    assert_error(proc, "countries/kyrgyzstan.yaml", line_of(path, item.splitlines()[0].strip()), message)
+
+
+def test_figures_read_as_the_source_gives_them(real):
+    from knowledge_base.render import figure_text
+
+    shown = [figure_text(f) for c in real.kb.countries for f in c.figures]
+    for text in ("600,000 KZT", "1,300 USD", "3–6 months", "4–5 days", "1 month", "more than 800", "4 psychologists"):
+        assert text in shown, text
+    assert not any(" other" in text or "1 months" in text for text in shown)

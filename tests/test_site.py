@@ -95,3 +95,16 @@ def test_the_site_search_has_each_record_as_its_own_result(built_site, real):
         assert indexed[expected]["filters"]["kind"] == ["quote"], f"quote {quote.id} is not its own search result"
     assert not any("related-quotes" in url for url in indexed)
     assert len(indexed) == len(records(real.kb)), "every record has an address of its own"
+
+
+def test_no_page_repeats_an_id(built_site):
+    """An id twice on a page breaks its links (a footnote's back-link, an anchor)."""
+    from collections import Counter
+
+    repeated = {}
+    for html_file in built_site.rglob("*.html"):
+        counts = Counter(re.findall(r'\bid="([^"]+)"', html_file.read_text(encoding="utf-8")))
+        twice = [i for i, n in counts.items() if n > 1]
+        if twice:
+            repeated[html_file.relative_to(built_site).as_posix()] = twice[:5]
+    assert not repeated, repeated

@@ -29,20 +29,31 @@ def section_at(html, element_id, heading="h2"):
     return html[start:end if end != -1 else None]
 
 
-def test_charts_are_local_svg_with_text_alternatives_and_tables(built_site, real):
+def test_charts_compare_like_with_like_and_say_what_is_missing(built_site, real):
+    """Each chart is inline SVG with a title and a description; it shows, per country, only the figure
+    the profile marks as its total for that metric and group, of the country itself (never a figure
+    of another area), a lower bound as "≥", and "no figure" where there is none."""
+    from knowledge_base.charts import CHARTS, total_figure
+
     html = page(built_site, "charts")
-    images = re.findall(r'<img alt="([^"]+)" src="([^"]+)"', html)
-    assert len(images) == 3
-    for alt, src in images:
-        assert src.startswith("charts/") and src.endswith(".svg")
-        ET.parse(built_site / src)  # a well-formed SVG file, drawn at build time
-        assert len(alt) > 40
-    returns_alt = unescape(images[0][0])
-    for country in real.kb.countries:
-        stated = [f for f in country.figures if f.metric in ("returned", "repatriated") and f.group == "all"]
-        if stated:
-            assert f"{country.name} {max(int(f.value) for f in stated)}" in returns_alt
-    assert html.count("<table") == 3, "each chart comes with the table behind it"
+    svgs = re.findall(r"<svg[^>]*role=\"img\"[^>]*>(.*?)</svg>", html, re.S)
+    assert len(svgs) == len(CHARTS)
+    for (chart_id, title, metric, group, _), svg in zip(CHARTS, svgs):
+        ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{svg}</svg>')  # well-formed
+        assert re.search(r"<title id=\"[^\"]+\">" + re.escape(title), svg)
+        desc = unescape(re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1))
+        for country in real.kb.countries:
+            figure = total_figure(country, metric, group)
+            if figure is None:
+                assert f"{country.name}: no figure" in desc, (chart_id, country.id)
+            else:
+                assert figure.area is None
+                shown = ("≥ " if figure.bound == "lower" else "") + f"{figure.value:,}"
+                assert f"{country.name}: {shown}" in desc, (chart_id, country.id, desc)
+    germany = real.kb.country("germany")
+    assert any(f.area == "Europe" and f.group == "children" for f in germany.figures)
+    assert "Germany: no figure" in unescape(svgs[2]), "Germany's children returned to Europe are not Germany's"
+    assert html.count("<table") == len(CHARTS) + 1, "each chart comes with the table behind it"
 
 
 def test_timeline_lists_every_operation_and_links_it(built_site, real):
