@@ -141,13 +141,30 @@ def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> st
     return corrected.string if len(better) > total else None
 
 
+class VocabularyCorrector(ListCorrector):
+    """Whoosh's list corrector, remembering its answers: a query word is corrected once for the four
+    fields it is searched in (and once per process for a word asked again)."""
+
+    def __init__(self, words):
+        super().__init__(words)
+        self._memo: dict[tuple, list] = {}
+
+    def _suggestions(self, text, maxdist, prefix):
+        key = (text, maxdist, prefix)
+        if key not in self._memo:
+            if len(self._memo) > 10_000:
+                self._memo.clear()
+            self._memo[key] = list(super()._suggestions(text, maxdist, prefix))
+        return iter(self._memo[key])
+
+
 def _open(folder: Path):
     """The index at `folder`, opened once per process while its fingerprint holds."""
     stamp = (folder / FINGERPRINT).read_text(encoding="utf-8")
     cached = _opened.get(folder)
     if cached is None or cached[0] != stamp:
         words = (folder / WORDS).read_text(encoding="utf-8").split()
-        cached = _opened[folder] = (stamp, whoosh_index.open_dir(folder), ListCorrector(words))
+        cached = _opened[folder] = (stamp, whoosh_index.open_dir(folder), VocabularyCorrector(words))
     return cached[1]
 
 
