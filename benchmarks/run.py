@@ -80,14 +80,18 @@ def free_port() -> int:
 def rebuild_while_serving(root: Path, timeout: float = 1200) -> float:
     """Seconds from saving one changed country record to the served page showing the change."""
     port = free_port()
+    log = tempfile.TemporaryFile(mode="w+")
     proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve",
-                             "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--dev-addr", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     record = sorted((root / "countries").glob("*.yaml"))[0]
     page = f"{base}/countries/{record.stem}.html"
     try:
         deadline = time.time() + timeout
         while time.time() < deadline:
+            if proc.poll() is not None:  # it stopped: say why, instead of waiting for the deadline
+                log.seek(0)
+                raise RuntimeError(f"serve stopped (exit {proc.returncode}): {log.read()[-500:]}")
             try:
                 urllib.request.urlopen(page, timeout=2).read()
                 break

@@ -306,6 +306,7 @@ class Passage(Record):
     heading: str | None = Field(default=None, description="Optional sub-heading, as the compendium titles the passage.")
     text: Text = Field(description="A summary in your own words. No fact the compendium does not state.")
     cites: Cites
+    note: Note
 
 
 class Quote(Record):
@@ -444,6 +445,7 @@ class Organization(Record):
     role: Text = Field(description="What it does in this country, in your own words.")
     practices: PracticeRefs
     cites: Cites
+    note: Note
 
 
 class Challenge(Record):
@@ -452,6 +454,7 @@ class Challenge(Record):
     title: Text = Field(description="A short title for the challenge.")
     text: Text = Field(description="The challenge, in your own words.")
     cites: Cites
+    note: Note
 
 
 class CountryMention(Record):
@@ -460,6 +463,7 @@ class CountryMention(Record):
     country: Slug = Field(description="The id of the country (a file in countries/).")
     text: Text = Field(description="What the overview says the country does, in your own words.")
     cites: Cites
+    note: Note
 
 
 # --- record kinds (one YAML file each) ------------------------------------
