@@ -3,7 +3,8 @@
 - quotes and note texts are verbatim in their source's text (when the text is at hand);
 - no record carries a detail that identifies an individual returnee;
 - no placeholder from `python build.py new` is left;
-- a record that claims to cover a source section in full has every box of it.
+- a record that claims to cover a source section in full has every box of it;
+- summaries are in the editors' own words, under the source's own headings (sourcing.py).
 
 Source texts are other people's documents: the repository keeps their metadata and
 SHA-256, never their text. They are looked for in the sources directories (`--sources DIR`,
@@ -25,6 +26,7 @@ from .fidelity import SourceDocument
 from .link import KnowledgeBase
 from .models import Locator, Quote, Source
 from .problems import Problem, field_path
+from .sourcing import check_own_words
 from .validate import ValidRecord
 
 DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "compendium"
@@ -84,6 +86,8 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
         else:
             _check_quotes(vr, kb, texts, report)
             _check_complete(vr, kb, texts, report)
+            documents = [texts[b.source] for b in vr.record.based_on if b.source in texts]
+            check_own_words(vr.record, documents, lambda path, message, hint, vr=vr: report(vr, path, message, hint))
     return out
 
 

@@ -117,3 +117,42 @@ def test_a_second_source_is_built_and_exported(with_second_source):
     kyrgyzstan = next(c for c in kb["countries"] if c["id"] == "kyrgyzstan")
     example = next(e for e in kyrgyzstan["examples"] if e["id"] == "kyrgyzstan-example-school-visits")
     assert example["cites"] == [{"source": "fixture-report", "note": None, "page": "1", "section": None}]
+
+
+COPIED = ("Teachers in the fixture programme met each returned child's family before the first day of "
+          "school, so that the child could start in a class that knew what to expect.")
+
+
+def test_a_summary_that_copies_its_source_is_reported_unless_quoted(with_second_source):
+    path = with_second_source / "countries" / "kyrgyzstan.yaml"
+    text = path.read_text(encoding="utf-8")
+    own = "Teachers met the family of every returned child before the child's first day of school."
+    path.write_text(text.replace(own, COPIED), encoding="utf-8")
+    proc = run_cli("validate", *sources_args(), root=with_second_source)
+    assert_no_traceback(proc)
+    assert proc.returncode == 1
+    [error] = [l for l in proc.stdout.splitlines() if "copies" in l]
+    assert error.startswith(f"countries/kyrgyzstan.yaml:{line_of(path, COPIED[:40])}:")
+    assert "examples[" in error and "copies 30 words of fixture-report.txt in a row (line 9)" in error
+    assert "hint: say it in your own words, or put the source's words in quotation marks" in error
+
+    # The same words inside quotation marks are the source's words, shown as such.
+    path.write_text(text.replace(own, f"The report notes that “{COPIED}”"), encoding="utf-8")
+    proc = run_cli("validate", *sources_args(), root=with_second_source)
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_a_heading_the_source_does_not_print_is_reported(with_second_source):
+    path = with_second_source / "countries" / "kyrgyzstan.yaml"
+    text = path.read_text(encoding="utf-8")
+    passage = ("approach:\n  - topic: reintegration\n    heading: {heading}\n"
+               "    text: Teachers prepared the families.\n    cites: [{{source: fixture-report, page: \"1\"}}]\n")
+    for heading, expected in (("Schools", 0), ("Teachers as mentors", 1)):
+        path.write_text(text.replace("approach:\n", passage.format(heading=heading), 1), encoding="utf-8")
+        proc = run_cli("validate", *sources_args(), root=with_second_source)
+        assert_no_traceback(proc)
+        errors = [l for l in proc.stdout.splitlines() if "heading" in l]
+        assert len(errors) == expected, proc.stdout
+    [error] = errors
+    assert error.startswith(f"countries/kyrgyzstan.yaml:{line_of(path, 'Teachers as mentors')}:")
+    assert "the heading “Teachers as mentors” is not one the source prints" in error

@@ -1,0 +1,143 @@
+"""Stage 3c, own words: summaries say what the source says, not in its words.
+
+Two rules, checked by `validate` wherever the source's text is at hand:
+
+- no own-words field (a summary, a passage, a role, a key element, a label) copies
+  COPIED_RUN or more words of its source in a row outside quotation marks: a reader must
+  be able to tell the source's words from ours;
+- a passage's heading is one the source prints (its headings are kept, never invented).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Iterator
+
+from pydantic import BaseModel
+
+from .fidelity import SourceDocument, canonical
+from .models import Footnote, Passage, Quote, Source
+
+COPIED_RUN = 12  # words; shorter shared runs are names, titles and set phrases
+OWN_WORDS = {"summary", "text", "role", "key_elements", "label"}
+_WORD = re.compile(r"[^\W\d_]+(?:(?:-\s*|['’])[^\W\d_]+)*")  # child's, multi-stakeholder: one word
+_JOINER = re.compile(r"-\s*")
+_FUNCTION_WORDS = set("""a an the and or but nor of in on at to for from by with within without under over
+into onto as than that which who whom whose this these those its it their his her is are was were be been
+being has have had do does did not no such other among between""".split())
+# A quotation in a record: straight or curly double quotes, or single curly ones.
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’")
+
+
+class SourceWords:
+    """A source text as word runs, to find a record's runs that copy it."""
+
+    def __init__(self, document: SourceDocument):
+        self.document = document
+
+    @cached_property
+    def _runs(self) -> dict[tuple[str, ...], int]:
+        """Every run of COPIED_RUN words with the offset it starts at (the first time it occurs)."""
+        words = list(_words(self.document.text))
+        runs: dict[tuple[str, ...], int] = {}
+        for i in range(len(words) - COPIED_RUN + 1):
+            runs.setdefault(tuple(w for w, _ in words[i:i + COPIED_RUN]), words[i][1])
+        return runs
+
+    @cached_property
+    def _headings(self) -> str:
+        return canonical(self.document.text).lower()
+
+    def copied_run(self, value: str) -> tuple[str, int] | None:
+        """The first run of COPIED_RUN words or more that `value` shares with the source outside
+        quotation marks, and the source line it starts on."""
+        for segment in _QUOTED.split(value):
+            found = [(w, segment[at:at + len(w)]) for w, at in _words(segment)]
+            words = [w for w, _ in found]
+            i = 0
+            while i <= len(words) - COPIED_RUN:
+                offset = self._runs.get(tuple(words[i:i + COPIED_RUN]))
+                if offset is None:
+                    i += 1
+                    continue
+                end = i + COPIED_RUN
+                while end < len(words) and tuple(words[end - COPIED_RUN + 1:end + 1]) in self._runs:
+                    end += 1
+                if _says_something(original for _, original in found[i:end]):
+                    return " ".join(words[i:end]), self.document.text.count("\n", 0, offset) + 1
+                i = end  # a long official name, cited as the source gives it: not a copied sentence
+        return None
+
+    def prints_heading(self, heading: str) -> bool:
+        return canonical(heading).lower().strip(".:") in self._headings
+
+
+def _says_something(words: Iterator[str]) -> bool:
+    """A run of the source's words that carries its wording, not only names: half of it lower-case content words."""
+    return sum(1 for w in words if w[:1].islower() and w.lower() not in _FUNCTION_WORDS) >= COPIED_RUN // 2
+
+
+def _words(text: str) -> Iterator[tuple[str, int]]:
+    """Lower-case words and their offsets; a hyphenated word (or one the PDF broke at a line end) is one word."""
+    for match in _WORD.finditer(text):
+        yield _JOINER.sub("", match.group()).replace("’", "'").lower(), match.start()
+
+
+def own_words(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every own-words text of a record with its path (never a quote, a note's text or a source's metadata)."""
+    if isinstance(model, (Quote, Footnote, Source)):
+        return
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            where = path + (name,) + (() if i is None else (i,))
+            if isinstance(item, str) and name in OWN_WORDS:
+                yield where, item
+            elif isinstance(item, BaseModel):
+                yield from own_words(item, where)
+
+
+def headings(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Passage) and item.heading:
+                    yield path + (name, i, "heading"), item.heading
+
+
+_words_of: dict[int, SourceWords] = {}
+
+
+def words_of(document: SourceDocument) -> SourceWords:
+    key = id(document)
+    if key not in _words_of or _words_of[key].document is not document:
+        _words_of[key] = SourceWords(document)
+    return _words_of[key]
+
+
+def check_own_words(record: BaseModel, documents: list[SourceDocument], report) -> None:
+    """Report copied runs and headings the source does not print, against the record's sources' texts."""
+    if not documents:
+        return
+    sources = [words_of(d) for d in documents]
+    for path, value in own_words(record):
+        for source in sources:
+            found = source.copied_run(value)
+            if found:
+                run, line = found
+                report(path, f"copies {len(run.split())} words of {source.document.path.name} in a row "
+                             f"(line {line}): “{_shorten(run)}”",
+                       "say it in your own words, or put the source's words in quotation marks")
+                break
+    for path, heading in headings(record):
+        if not any(s.prints_heading(heading) for s in sources):
+            report(path, f"the heading “{heading}” is not one the source prints",
+                   "use the source's own heading for this passage, or leave `heading` out")
+
+
+def _shorten(run: str, words: int = 16) -> str:
+    split = run.split()
+    return run if len(split) <= words else " ".join(split[:words]) + " …"
