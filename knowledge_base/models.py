@@ -518,6 +518,10 @@ class Introduction(Record):
         default_factory=list,
         description="Section II's framing of the key practices, in your own words: how the research team "
         "identified them, what counts as a promising practice, and the section's closing summary.")
+    lessons_overview: list[Passage] = Field(
+        default_factory=list,
+        description="The opening of the lessons learned (the compendium's section X), in your own words: "
+        "where the lessons come from and what they are for. Shown at the top of the Lessons page.")
     figures: list[Figure] = Field(default_factory=list, description="Numbers the source states, each cited.")
     quotes: list[Quote] = Field(default_factory=list, description="Quotes, verbatim.")
 

@@ -108,3 +108,13 @@ def test_no_page_repeats_an_id(built_site):
         if twice:
             repeated[html_file.relative_to(built_site).as_posix()] = twice[:5]
     assert not repeated, repeated
+
+
+def test_lessons_page_opens_with_the_sections_own_framing_and_lists_every_lesson(built_site, real):
+    html = page(built_site, "lessons")
+    plain = text_of(html[html.index("<article"):html.index("</article>")])
+    framing = real.kb.introduction.lessons_overview
+    assert framing, "introduction.yaml has no lessons_overview (section X's opening)"
+    first = plain.index(" ".join(framing[0].text.split()))
+    for lesson in real.kb.lessons:
+        assert plain.index(f"Lesson {lesson.number}: {lesson.title}") > first
