@@ -47,6 +47,7 @@ class KnowledgeBase:
     notes: dict[NoteKey, Footnote] = field(default_factory=dict)
     citations: dict[NoteKey, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
     cited_by_source: dict[str, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
+    _page_titles: dict[str, str] = field(default_factory=dict, repr=False)
     primary_source: dict[str, str] = field(default_factory=dict)  # page -> id of its record's first source
     paths: dict[str, str] = field(default_factory=dict)  # record id -> its file, relative to the content root
     marker_ids: dict[int, str] = field(default_factory=dict)  # id() of a cites list -> its marker's HTML id
@@ -74,8 +75,9 @@ class KnowledgeBase:
 
     def title_of_page(self, page: str) -> str:
         """The title of the record a page shows."""
-        record = next((r for r in self.records() if page_of(r) == page), None)
-        return self.title_of(record) if record else page
+        if not self._page_titles:  # once: source pages ask for every note's citing pages
+            self._page_titles.update((page_of(r), self.title_of(r)) for r in reversed(self.records()))
+        return self._page_titles.get(page, page)
 
     def records(self) -> list[Record]:
         return [*self.sources.values(), *self.practices, *self.countries,

@@ -131,7 +131,8 @@ def cite_label(kb: KnowledgeBase, loc, page: str) -> str:
     """A citation marker's text: the note number for the page's own source, else the source named."""
     if loc.note is not None and kb.primary_source.get(page) == loc.source:
         return str(loc.note)
-    return f"{kb.sources[loc.source].short_title}, {locator_label(loc).lower()}"
+    label = locator_label(loc)
+    return f"{kb.sources[loc.source].short_title}, {label[:1].lower() + label[1:]}"  # 'section X' keeps its numeral
 
 
 def cite_title(kb: KnowledgeBase, loc) -> str:
