@@ -93,6 +93,10 @@ class SourceDocument:
     def _canonical(self) -> tuple[str, list[int]]:
         return _canonical_with_positions(self.text)
 
+    @property
+    def canonical_text(self) -> str:
+        return self._canonical[0]
+
     def contains(self, passage: str) -> bool:
         # Straight/curly quotes inside a quote are often doubled or dropped at
         # its edges by the PDF, so edge quote marks are not compared.

@@ -339,13 +339,16 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
         for cid in lesson.countries:
             kb.lessons_by_country[cid].append(lesson)
 
+    seen: set[tuple] = set()  # what is recorded already: a list may be long, a set lookup is not
     for owner in [*kb.practices, *kb.countries, *([kb.introduction] if kb.introduction else []), *kb.lessons]:
         for place, locators, cites in _citations(owner):
             kb.marker_ids[id(cites)] = place.anchor
             for loc in locators:
-                if loc.note is not None and place not in kb.citations[(loc.source, loc.note)]:
+                if loc.note is not None and ("note", loc.source, loc.note, place) not in seen:
+                    seen.add(("note", loc.source, loc.note, place))
                     kb.citations[(loc.source, loc.note)].append(place)
-                if place not in kb.cited_by_source[loc.source]:
+                if ("source", loc.source, place) not in seen:
+                    seen.add(("source", loc.source, place))
                     kb.cited_by_source[loc.source].append(place)
     return kb, problems
 

@@ -29,5 +29,5 @@ def test_benchmark_runs_at_1x(tmp_path):
     assert "validate / parse floor" in proc.stdout and "query p95" in proc.stdout
     (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
     for key in ("validate_vs_parse", "pipeline_vs_mkdocs", "full_build_s", "rebuild_after_edit_s", "query_p95_ms",
-                "pagefind_s", "search_download_bytes", "page_download_bytes", "largest_page_bytes"):
+                "pagefind_s", "search_download_bytes", "search_download_gzip_bytes", "page_download_bytes", "largest_page_bytes"):
         assert result[key] > 0, key
