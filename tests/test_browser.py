@@ -137,6 +137,23 @@ def test_accessibility(page, server, path):
     assert not serious, "\n".join(serious)
 
 
+@pytest.mark.parametrize("path", ["/", "/countries/kazakhstan.html", "/matrix.html", "/charts.html",
+                                  "/search.html?q=prison"])
+def test_dark_mode_follows_the_system_and_keeps_its_contrast(browser, server, path):
+    assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    context.close()
+    assert not serious, "\n".join(serious)
+
+
 def test_works_from_file_urls(browser, built_site, real):
     """Every page reads from file://; search says it needs a server, and how to start one."""
     context = browser.new_context()
