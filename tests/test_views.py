@@ -136,7 +136,7 @@ def test_related_quotes_open_at_existing_anchors(built_site, real):
 def test_sources_cited_in_links_lead_to_the_citing_anchor(built_site, real):
     for (source, number), note in real.kb.notes.items():
         html = page(built_site, f"sources/{source}")
-        block = section_at(html, f"fn-{number}", "h3").split("</article>")[0]
+        block = section_at(html, f"fn-{number}", "h3").split("</article>")[0].split("<h2")[0]  # the next group's heading
         cited_in = links(block.split("Cited in:", 1)[1]) if "Cited in:" in block else []
         assert len(cited_in) == len(real.kb.citations.get((source, number), [])), f"{source} footnote {number}"
         for href in cited_in:
@@ -158,3 +158,13 @@ def test_practices_index_explains_how_the_practices_were_identified(built_site, 
     assert real.kb.introduction.practices_overview, "section II's framing is not recorded"
     for passage in real.kb.introduction.practices_overview:
         assert " ".join(passage.text.split()) in plain
+
+
+def test_source_pages_group_notes_under_the_page_that_cites_them_first(built_site, real):
+    for (source, number), note in real.kb.notes.items():
+        html = page(built_site, f"sources/{source}")
+        before = html[:html.index(f'id="fn-{number}"')]
+        group = text_of(before[before.rindex("<h2"):].split("</h2>")[0] + "</h2>")
+        cited = real.kb.citations.get((source, number))
+        expected = real.kb.title_of_page(cited[0].page) if cited else "Notes no page cites yet"
+        assert group.startswith(expected), f"{source} footnote {number} is under “{group}”, not “{expected}”"
