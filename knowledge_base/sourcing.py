@@ -37,25 +37,17 @@ class SourceWords:
         self.document = document
 
     @cached_property
-    def _runs(self) -> dict[tuple[str, ...], int]:
-        """Every run of COPIED_RUN words with the offset it starts at (the first time it occurs)."""
-        words, starts = self._words, self._starts
-        runs: dict[tuple[str, ...], int] = {}
-        for i in range(len(words) - COPIED_RUN + 1):
-            runs.setdefault(tuple(words[i:i + COPIED_RUN]), starts[i])
-        return runs
+    def _words(self) -> list[tuple[str, int]]:
+        return [(word, start) for word, start, _ in _words(self.document.text)]
 
     @cached_property
-    def _tokens(self) -> list[tuple[str, int, int]]:
-        return list(_words(self.document.text))
-
-    @property
-    def _words(self) -> list[str]:
-        return [w for w, _, _ in self._tokens]
-
-    @property
-    def _starts(self) -> list[int]:
-        return [start for _, start, _ in self._tokens]
+    def _runs(self) -> dict[tuple[str, ...], int]:
+        """Every run of COPIED_RUN words with the offset it starts at (the first time it occurs)."""
+        words = [word for word, _ in self._words]
+        runs: dict[tuple[str, ...], int] = {}
+        for i in range(len(words) - COPIED_RUN + 1):
+            runs.setdefault(tuple(words[i:i + COPIED_RUN]), self._words[i][1])
+        return runs
 
     @cached_property
     def _headings(self) -> str:
@@ -64,7 +56,8 @@ class SourceWords:
     @cached_property
     def _pairs(self) -> set[tuple[str, str]]:
         """Every two words in a row: a cheap first test, since a copied run is COPIED_RUN - 1 such pairs."""
-        return set(zip(self._words, self._words[1:]))
+        words = [word for word, _ in self._words]
+        return set(zip(words, words[1:]))
 
     def copied_run(self, value: str) -> tuple[str, int] | None:
         """The first run of COPIED_RUN words or more that `value` shares with the source outside
@@ -84,7 +77,7 @@ class SourceWords:
                 end = i + COPIED_RUN
                 while end < len(words) and tuple(words[end - COPIED_RUN + 1:end + 1]) in self._runs:
                     end += 1
-                found = list(_words(segment))  # only now: where each word is, to read it as written
+                found = _words(segment)  # only now: where each word is, to read it as written
                 if _says_something(segment[start:stop] for _, start, stop in found[i:end]):
                     return " ".join(words[i:end]), self.document.text.count("\n", 0, offset) + 1
                 i = end  # a long official name, cited as the source gives it: not a copied sentence
@@ -99,23 +92,20 @@ def _says_something(words: Iterator[str]) -> bool:
     return sum(1 for w in words if w[:1].islower() and w.lower() not in _FUNCTION_WORDS) >= COPIED_RUN // 2
 
 
+def _normal(word: str) -> str:
+    if "-" in word:
+        word = _JOINER.sub("", word)
+    return word.replace("’", "'").lower()
+
+
 def _word_list(text: str) -> list[str]:
-    """The words of `_words`, without their places (the common case: no copied run)."""
-    return [_JOINER.sub("", w).replace("’", "'") if "-" in w or "’" in w else w for w in _WORD.findall(text.lower())]
+    """The words of `text`, lower-case; a hyphenated word (or one the PDF broke at a line end) is one word."""
+    return [_normal(word) for word in _WORD.findall(text)]
 
 
-def _words(text: str) -> Iterator[tuple[str, int, int]]:
-    """Lower-case words and where they start and end; a hyphenated word (or one the PDF broke at a line end) is one word."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a letter whose lower case is longer: keep offsets right
-        lowered = text
-    for match in _WORD.finditer(lowered):
-        word = match.group()
-        if "-" in word:
-            word = _JOINER.sub("", word)
-        if "’" in word:
-            word = word.replace("’", "'")
-        yield word.lower() if lowered is text else word, match.start(), match.end()
+def _words(text: str) -> list[tuple[str, int, int]]:
+    """The words of `text` with where each starts and ends in it."""
+    return [(_normal(m.group()), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def own_words(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
