@@ -31,7 +31,6 @@ from knowledge_base.site_search import BUNDLE, write_site_search
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
 GENERATED = ".generated/docs"
-CACHE = ".generated/cache"
 SNIPPETS = "_snippets"
 DOWNLOADS = "downloads"  # exports, published at site/downloads/
 _state: dict[str, object] = {}
@@ -63,7 +62,7 @@ def on_config(config):
     if config.extra.get("repository"):
         repository = Repository(config.extra["repository"].rstrip("/"), config.extra.get("repository_branch", "main"),
                                 config.site_url or "", last_changed(root, list(result.kb.paths.values())))
-    pages = render_pages(result.kb, related=related, cache=root / CACHE, benchmarks=benchmarks, repository=repository)
+    pages = render_pages(result.kb, related=related, benchmarks=benchmarks, repository=repository)
     write_pages(pages, out)
     # The theme's edit button of a record's page opens the record's YAML file, not the generated page
     # (the lessons page shows several records: each lesson has its own "Edit this record" link).

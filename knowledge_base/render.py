@@ -314,12 +314,11 @@ _shared_environment = functools.cache(make_environment)
 
 
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
-                 cache: Path | None = None, benchmarks: dict | None = None,
+                 benchmarks: dict | None = None,
                  repository: Repository | None = None) -> dict[str, str]:
     """Every generated page: {path relative to the docs root: Markdown}.
 
-    `related` maps a practice or country id to related quotes chosen by the index;
-    `cache` is unused (charts are inline SVG, drawn from a template); `benchmarks` the recorded
+    `related` maps a practice or country id to related quotes chosen by the index; `benchmarks` the recorded
     results of benchmarks/run.py, shown on the Performance page; `repository` gives each record's
     page its "Edit this record" and "Report an error" links (none without it).
     """
