@@ -151,11 +151,12 @@ def search_download(site: Path, query: str) -> tuple[int, int]:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
-            bodies: list[bytes] = []
-            page.on("requestfinished", lambda request: bodies.append(request.response().body()))
+            finished: list = []
+            page.on("requestfinished", finished.append)  # bodies are read once the page is idle, not in the callback
             page.goto(f"http://127.0.0.1:{httpd.server_port}/search.html?q={query}")
             page.wait_for_selector(".kb-search-result", timeout=120_000)
             page.wait_for_load_state("networkidle")
+            bodies = [response.body() for response in (request.response() for request in finished) if response]
             total = sum(len(b) for b in bodies)
             compressed = sum(min(len(b), len(gzip.compress(b, 6))) for b in bodies)
             browser.close()
