@@ -152,7 +152,7 @@ def search_download(site: Path, query: str) -> tuple[int, int]:
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
             finished: list = []
-            page.on("requestfinished", finished.append)  # bodies are read once the page is idle, not in the callback
+            page.on("requestfinished", lambda request: finished.append(request))  # bodies are read once idle
             page.goto(f"http://127.0.0.1:{httpd.server_port}/search.html?q={query}")
             page.wait_for_selector(".kb-search-result", timeout=120_000)
             page.wait_for_load_state("networkidle")
