@@ -167,3 +167,26 @@ def test_a_broken_source_file_is_reported_once_not_by_every_citation(content_cop
     proc = validate(content_copy)
     assert proc.returncode == 1
     assert [l.split(":")[0] for l in proc.stdout.splitlines()] == ["sources/compendium.yaml"], proc.stdout
+
+
+# --- one place for each thing -------------------------------------------------
+
+def _five_word_runs(text):
+    words = re.findall(r"[a-z]+", text.lower())
+    return {tuple(words[i:i + 5]) for i in range(len(words) - 4)}
+
+
+def test_no_context_or_approach_passage_repeats_a_box_of_its_country(real):
+    """A box belongs in `examples:` or `facts:`; a passage that retells it shows readers the same thing twice."""
+    repeats = []
+    for country in real.kb.countries:
+        boxes = [(item.box, item.title, _five_word_runs(item.summary)) for item in [*country.examples, *country.facts]]
+        for kind in ("context", "approach"):
+            for i, passage in enumerate(getattr(country, kind)):
+                runs = _five_word_runs(passage.text)
+                for box, title, box_runs in boxes:
+                    shared = len(runs & box_runs) / max(1, min(len(runs), len(box_runs)))
+                    if shared > 0.25:
+                        repeats.append(f"countries/{country.id}.yaml {kind}[{i}] retells box {box} “{title}” "
+                                       f"({shared:.0%} of its five-word runs): keep the box, delete or shorten the passage")
+    assert not repeats, "\n".join(repeats)
