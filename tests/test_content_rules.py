@@ -190,3 +190,13 @@ def test_no_context_or_approach_passage_repeats_a_box_of_its_country(real):
                         repeats.append(f"countries/{country.id}.yaml {kind}[{i}] retells box {box} “{title}” "
                                        f"({shared:.0%} of its five-word runs): keep the box, delete or shorten the passage")
     assert not repeats, "\n".join(repeats)
+
+
+def test_a_country_is_never_a_speaker(real):
+    """An institution speaking is an organization the source names; a country is not a voice."""
+    countries = {c.name.lower().removeprefix("the ") for c in real.kb.countries}
+    wrong = [f"{owner.id}: quote {quote.id} gives {name!r} as its speaker or organization: name the body the "
+             "source names, or leave it null and say so in the quote's note"
+             for owner, quote in real.kb.all_quotes()
+             for name in (quote.speaker, quote.organization) if name and name.lower().removeprefix("the ") in countries]
+    assert not wrong, "\n".join(wrong)
