@@ -37,16 +37,17 @@ class SourceWords:
         self.document = document
 
     @cached_property
-    def _words(self) -> list[tuple[str, int]]:
+    def _tokens(self) -> list[tuple[str, int]]:
+        """The source's words, each with the offset it starts at."""
         return [(word, start) for word, start, _ in _words(self.document.text)]
 
     @cached_property
     def _runs(self) -> dict[tuple[str, ...], int]:
         """Every run of COPIED_RUN words with the offset it starts at (the first time it occurs)."""
-        words = [word for word, _ in self._words]
+        words = [word for word, _ in self._tokens]
         runs: dict[tuple[str, ...], int] = {}
         for i in range(len(words) - COPIED_RUN + 1):
-            runs.setdefault(tuple(words[i:i + COPIED_RUN]), self._words[i][1])
+            runs.setdefault(tuple(words[i:i + COPIED_RUN]), self._tokens[i][1])
         return runs
 
     @cached_property
@@ -56,7 +57,7 @@ class SourceWords:
     @cached_property
     def _pairs(self) -> set[tuple[str, str]]:
         """Every two words in a row: a cheap first test, since a copied run is COPIED_RUN - 1 such pairs."""
-        words = [word for word, _ in self._words]
+        words = [word for word, _ in self._tokens]
         return set(zip(words, words[1:]))
 
     def copied_run(self, value: str) -> tuple[str, int] | None:
