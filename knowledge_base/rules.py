@@ -92,8 +92,11 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
         else:
             _check_quotes(vr, kb, texts, report)
             _check_complete(vr, kb, texts, report)
-            documents = [texts[b.source] for b in vr.record.based_on if b.source in texts]
-            check_own_words(vr.record, documents, lambda path, message, hint, vr=vr: report(vr, path, message, hint))
+            sources = {b.source for b in vr.record.based_on}
+            documents = [texts[source] for source in sorted(sources) if source in texts]
+            # A heading may come from any of the record's sources: judge it only with all their texts at hand.
+            check_own_words(vr.record, documents, lambda path, message, hint, vr=vr: report(vr, path, message, hint),
+                            headings_too=len(documents) == len(sources))
     return out
 
 

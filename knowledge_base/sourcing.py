@@ -143,7 +143,7 @@ def words_of(document: SourceDocument) -> SourceWords:
     return _words_of[key]
 
 
-def check_own_words(record: BaseModel, documents: list[SourceDocument], report) -> None:
+def check_own_words(record: BaseModel, documents: list[SourceDocument], report, headings_too: bool = True) -> None:
     """Report copied runs and headings the source does not print, against the record's sources' texts."""
     if not documents:
         return
@@ -157,7 +157,7 @@ def check_own_words(record: BaseModel, documents: list[SourceDocument], report) 
                              f"(line {line}): “{_shorten(run)}”",
                        "say it in your own words, or put the source's words in quotation marks")
                 break
-    for path, heading in headings(record):
+    for path, heading in headings(record) if headings_too else ():
         if not any(s.prints_heading(heading) for s in sources):
             report(path, f"the heading “{heading}” is not one the source prints",
                    "use the source's own heading for this passage, or leave `heading` out")
