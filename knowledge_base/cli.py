@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 the content has problems (or the build failed),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def notify(notices, style: str = "text") -> None:
 
 
 def cmd_validate(args) -> int:
-    result = check(_root(args), sources=args.sources, require_sources=args.require_sources)
+    result = check(_root(args), sources=args.sources, require_sources=args.require_sources or None)
     report(result.problems, args.format)
     notify(result.notices, args.format)
     if result.ok and args.format == "text":
@@ -52,16 +53,27 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
+def _use_sources(args) -> None:
+    """`--sources` and `--require-sources` of build and serve reach every check of the process (the hook's)."""
+    from .source_texts import add_sources
+
+    add_sources(args.sources)
+    if args.require_sources:
+        os.environ["KB_REQUIRE_SOURCES"] = "1"
+
+
 def cmd_build(args) -> int:
     from .site import build_site
 
+    _use_sources(args)
     return build_site(_root(args), report=report, notify=notify, strict=True)
 
 
 def cmd_serve(args) -> int:
     from .site import serve_site
 
-    return serve_site(_root(args), args.dev_addr, report=report)
+    _use_sources(args)
+    return serve_site(_root(args), args.dev_addr, report=report, notify=notify)
 
 
 def _checked_index(args):
@@ -133,14 +145,17 @@ def cmd_export(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from .scaffold import ScaffoldError, scaffold
+    from .scaffold import ScaffoldError, scaffold, text_advice
 
+    text = Path(args.text) if args.text else None
     try:
-        path = scaffold(_root(args), args.kind, args.id, country=args.country)
+        path = scaffold(_root(args), args.kind, args.id, country=args.country, text_file=text)
     except ScaffoldError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(path)
+    if text and (advice := text_advice(text)):
+        print(f"next: {advice}", file=sys.stderr)
     print("next: replace every TODO, then run `python build.py validate` (it lists those left)", file=sys.stderr)
     return EXIT_OK
 
@@ -164,6 +179,15 @@ def cmd_from_issue(args) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def add_sources_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sources", action="append", metavar="DIR",
+                   help="a folder holding source texts, searched before the default ones (repeatable; also "
+                   "KB_SOURCES_DIR; the default: every folder in ../shared/ beside the repository)")
+    p.add_argument("--require-sources", action="store_true",
+                   help="a source whose text is not at hand (or that names none) is an error, not a notice "
+                   "(also KB_REQUIRE_SOURCES=1)")
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python build.py",
@@ -179,21 +203,20 @@ def make_parser() -> argparse.ArgumentParser:
                        "in one run. Exit 0 when clean, 1 on problems.")
     p.add_argument("--format", choices=["text", "github"], default="text",
                    help="text: path:line:col: message (default); github: GitHub Actions ::error annotations")
-    p.add_argument("--sources", action="append", metavar="DIR",
-                   help="a folder holding source texts, to check quotes and notes verbatim (repeatable; default: "
-                   "KB_SOURCES_DIR, else ../shared/compendium beside the repository)")
-    p.add_argument("--require-sources", action="store_true",
-                   help="a source text that is not at hand is an error, not a notice")
+    add_sources_arguments(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("build", help="validate, generate the pages and build the site into site/ (atomically)",
                        description="Validate and link the records, generate the Markdown pages, run `mkdocs build "
-                       "--strict`, and swap the result into site/. A failed build leaves the previous site/ untouched.")
+                       "--strict`, check the built pages (links, anchors, ids, nothing leaking as text), and swap the "
+                       "result into site/. A failed build leaves the previous site/ untouched.")
+    add_sources_arguments(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("serve", help="serve the site at http://127.0.0.1:8000 with live reload",
                        description="Serve the site with live reload when a YAML record or a page in site_src/ changes.")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="address to serve at (default: %(default)s)")
+    add_sources_arguments(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("index", help="build the Whoosh search index (only if the records changed)",
@@ -228,6 +251,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["source", "practice", "country", "lesson", "quote"], help="what to create")
     p.add_argument("id", help="the new id, a slug such as germany-quote-koller-trust")
     p.add_argument("--country", help="for a quote: the id of the country it goes into")
+    p.add_argument("--text", metavar="FILE", help="for a source: its text file, whose name and SHA-256 are recorded "
+                   "(the file itself stays outside the repository)")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("from-issue", help="write the record (or correction) an issue form asks for, then validate",

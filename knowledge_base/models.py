@@ -227,7 +227,8 @@ class SourceText(Record):
 
     file: Annotated[str, Field(pattern=pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
                                                "a file name such as compendium.txt, without folders or spaces"))] = Field(
-        description="The file's name in the sources directory (--sources DIR, KB_SOURCES_DIR or ../shared/compendium).",
+        description="The file's name, in a folder of ../shared/ beside the repository (../shared/sources/ for a new "
+        "source) or of --sources DIR / KB_SOURCES_DIR.",
         examples=["compendium.txt"])
     sha256: Annotated[str, Field(pattern=pattern(r"^[0-9a-f]{64}$",
                                                  "a SHA-256 is 64 characters 0-9 and a-f: `sha256sum FILE` prints it"))] = Field(
@@ -282,7 +283,9 @@ class Source(Record):
     language: Annotated[str, Field(pattern=pattern(r"^[a-z]{2,3}(-[A-Z]{2})?$", "a language code such as en, ru or en-GB"))] | None = Field(
         default=None, description="The language it is written in.", examples=["en"])
     licence: str | None = Field(default=None, description="The licence, if the source states one.", examples=["CC BY 4.0"])
-    text: SourceText | None = Field(default=None, description="Its text, used to check quotes and notes verbatim.")
+    text: SourceText | None = Field(
+        default=None, description="Its text, used to check quotes and notes verbatim. `null` for a source that has "
+        "none to check against, with a `note:` saying why; left out, validate says the source is unchecked.")
     sections: list[SourceSection] = Field(default_factory=list, description="Its sections, for `based_on` and completeness.")
     boxes: BoxMarkers | None = Field(default=None, description="How its text marks boxes.")
     method: Text | None = Field(

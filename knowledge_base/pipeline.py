@@ -5,6 +5,7 @@ Every stage collects problems instead of raising, so one run reports them all.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from .link import KnowledgeBase, link
 from .load import discover, load_file
 from .models import RECORD_KINDS
 from .problems import Problem
-from .rules import check_content, sources_dirs
+from .rules import check_content
+from .source_texts import sources_dirs
 from .validate import ValidRecord, validate_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,12 +56,16 @@ def forget_files() -> None:
     _cache.clear()
 
 
-def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sources: bool = False) -> Result:
+def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sources: bool | None = None) -> Result:
     """Load, validate and link every record under `root`, then check the content rules.
 
-    `sources` are the folders to look for source texts in (default: see rules.sources_dirs).
+    `require_sources`: a source text not at hand is an error, not a notice (default: KB_REQUIRE_SOURCES).
+
+    `sources` are folders to look for source texts in, besides the default ones (source_texts.py).
     """
     root = root.resolve()
+    if require_sources is None:
+        require_sources = bool(os.environ.get("KB_REQUIRE_SOURCES"))
     files, problems = discover(root, RECORD_KINDS)
     valid = []
     unreadable: dict[str, set[str]] = {}
@@ -84,7 +90,8 @@ def check_cached(root: Path = REPO_ROOT) -> Result:
     """`check`, reused while no record file changed (a build runs it twice)."""
     root = root.resolve()
     files, _ = discover(root, RECORD_KINDS)
-    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    stamp = (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
+             os.environ.get("KB_SOURCES_DIR"), os.environ.get("KB_REQUIRE_SOURCES"))
     cached = _cache.get(root)
     if cached and cached[0] == stamp:
         return cached[1]

@@ -7,14 +7,13 @@
 - summaries are in the editors' own words, under the source's own headings (sourcing.py).
 
 Source texts are other people's documents: the repository keeps their metadata and
-SHA-256, never their text. They are looked for in the sources directories (`--sources DIR`,
-KB_SOURCES_DIR, or ../shared/compendium beside the repository). A missing text is a notice,
-not an error, unless it is required (`--require-sources`).
+SHA-256, never their text. They are looked for as source_texts.py says. A text that is not at
+hand, or a source that names none, is a notice, not an error, unless texts are required
+(`--require-sources`); `text: null` with a `note:` saying why is a source without a text.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,19 +25,11 @@ from .fidelity import SourceDocument
 from .link import KnowledgeBase
 from .models import Locator, Quote, Source
 from .problems import Problem, field_path
+from .source_texts import find_text, listing
 from .sourcing import check_own_words
 from .validate import ValidRecord
 
-DEFAULT_SOURCES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "compendium"
 PLACEHOLDER = re.compile(r"\bTODO\b")
-
-
-def sources_dirs(given: list[str] | None = None) -> list[Path]:
-    """Where source texts are looked for: --sources, else KB_SOURCES_DIR (os.pathsep-separated), else the default."""
-    if given:
-        return [Path(d) for d in given]
-    env = os.environ.get("KB_SOURCES_DIR")
-    return [Path(d) for d in env.split(os.pathsep) if d] if env else [DEFAULT_SOURCES_DIR]
 
 
 _documents: dict[Path, tuple[tuple[int, int], SourceDocument]] = {}
@@ -105,34 +96,41 @@ def _source_texts(kb, by_id, dirs, require, report, out) -> dict[str, SourceDocu
     found: dict[str, SourceDocument] = {}
     missing: list[str] = []
     for source in kb.sources.values():
+        vr = by_id[source.id]
         if source.text is None:
+            if "text" not in source.model_fields_set:  # left out: nothing says why its quotes go unchecked
+                if require:
+                    report(vr, ("id",), "this source names no text (`text:`), so its quotes and notes are not checked",
+                           "add `text:` with the file's name and SHA-256, or write `text: null` and say why in `note:`")
+                else:
+                    missing.append(f"{source.id} (names no text)")
+            elif not source.note:
+                report(vr, ("text",), "`text: null` needs a `note:` saying why this source has no text to check against",
+                       "e.g. note: The interview was not recorded; the quotes come from the editor's notes.")
             continue
-        path = next((d / source.text.file for d in dirs if (d / source.text.file).is_file()), None)
+        path = find_text(source.text.file, dirs)
         if path is None:
             if require:
-                report(by_id[source.id], ("text", "file"),
-                       f"the text of this source ({source.text.file}) is not in {_listing(dirs)}",
-                       "put it there, or point --sources DIR (or KB_SOURCES_DIR) at its folder")
+                report(vr, ("text", "file"),
+                       f"the text of this source ({source.text.file}) is in none of: {listing(dirs)}",
+                       "put it in ../shared/sources/ beside the repository, or name its folder with --sources DIR "
+                       "(or KB_SOURCES_DIR)")
             else:
                 missing.append(f"{source.id} ({source.text.file})")
             continue
         document = _document(path)
         if document.sha256 != source.text.sha256:
-            report(by_id[source.id], ("text", "sha256"),
+            report(vr, ("text", "sha256"),
                    f"{path} is not the version of the text this source describes (its SHA-256 is {document.sha256})",
                    "supply the right version; a new edition is a new source, with a record of its own")
             continue
         found[source.id] = document
     if missing:
         out.notices.append(
-            f"quotes and notes of {len(missing)} source(s) were not checked, their text is not in {_listing(dirs)}: "
-            f"{', '.join(missing)}. Supply the texts with --sources DIR or KB_SOURCES_DIR; "
-            "--require-sources makes this an error.")
+            f"quotes and notes of {len(missing)} source(s) were not checked against their text: {', '.join(missing)}. "
+            f"Texts are looked for in: {listing(dirs)}. Put a text in ../shared/sources/ or name its folder with "
+            "--sources DIR (or KB_SOURCES_DIR); --require-sources makes this an error.")
     return found
-
-
-def _listing(dirs: list[Path]) -> str:
-    return " or ".join(str(d) for d in dirs)
 
 
 def _strings(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:

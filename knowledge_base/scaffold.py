@@ -10,8 +10,9 @@ import re
 from importlib.resources import files
 from pathlib import Path
 
-from .models import SLUG_PATTERN
+from .models import SLUG_PATTERN, SourceText
 from .pipeline import check
+from .source_texts import find_text, sha256_of, sources_dirs, where_to_put
 
 KINDS = {"source": "sources", "practice": "practices", "country": "countries", "lesson": "lessons", "quote": None}
 
@@ -24,7 +25,42 @@ def _template(kind: str) -> str:
     return files("knowledge_base").joinpath("templates", "new", f"{kind}.yaml").read_text(encoding="utf-8")
 
 
-def scaffold(root: Path, kind: str, new_id: str, country: str | None = None) -> Path:
+# Without --text: the lines to uncomment once the text is at hand.
+NO_TEXT = """# Its text, to check quotes verbatim: keep the file outside the repository, in ../shared/sources/
+# (`python build.py new source ID --text FILE` fills these in).
+# text:
+#   file: {id}.txt
+#   sha256: the output of `sha256sum {id}.txt`
+"""
+TEXT = """# Its text, kept outside the repository (../shared/sources/): validate checks quotes and notes against it.
+text:
+  file: {file}
+  sha256: {sha256}
+"""
+
+
+def text_lines(new_id: str, text_file: Path | None) -> str:
+    """The `text:` of a new source: its file name and SHA-256, or commented-out lines to fill in."""
+    if text_file is None:
+        return NO_TEXT.format(id=new_id)
+    if not text_file.is_file():
+        raise ScaffoldError(f"no file {text_file}")
+    if not re.fullmatch(SourceText.model_fields["file"].metadata[0].pattern, text_file.name):
+        raise ScaffoldError(f"rename {text_file.name!r}: a text's file name has letters, digits, '.', '_' and '-' only")
+    return TEXT.format(file=text_file.name, sha256=sha256_of(text_file))
+
+
+def text_advice(text_file: Path) -> str | None:
+    """Where to put a new source's text so that validate (and CI) find it; None when it is in place."""
+    if find_text(text_file.name, sources_dirs()) is not None:
+        return None
+    return (f"put a copy of {text_file.name} in {where_to_put(text_file.name)} (validate looks there); for CI, add "
+            "it to the sources/ folder of the source-texts repository (see CONTRIBUTING.md, 'Adding a source')")
+
+
+def scaffold(root: Path, kind: str, new_id: str, country: str | None = None, text_file: Path | None = None) -> Path:
+    if text_file is not None and kind != "source":
+        raise ScaffoldError("--text is for a new source only")
     if not re.fullmatch(SLUG_PATTERN, new_id):
         raise ScaffoldError(f"{new_id!r} is not a slug (lower-case letters, digits and single hyphens)")
     result = check(root)
@@ -54,7 +90,8 @@ def scaffold(root: Path, kind: str, new_id: str, country: str | None = None) -> 
         raise ScaffoldError(f"{path.relative_to(root)} already exists")
     numbers = [getattr(vr.record, "number", 0) for vr in result.records if vr.kind == KINDS[kind]]
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(_template(kind).format(id=new_id, number=max(numbers, default=0) + 1), encoding="utf-8")
+    text = text_lines(new_id, text_file) if kind == "source" else ""
+    path.write_text(_template(kind).format(id=new_id, number=max(numbers, default=0) + 1, text=text), encoding="utf-8")
     return path
 
 

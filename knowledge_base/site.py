@@ -94,11 +94,12 @@ def _swap(new: Path, current: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def serve_site(root: Path, dev_addr: str, report) -> int:
+def serve_site(root: Path, dev_addr: str, report, notify) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
     result = check(root)
+    notify(result.notices)
     if result.problems:
         report(result.problems)
         return 1

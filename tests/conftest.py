@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge_base.models import RECORD_KINDS  # noqa: E402
 from knowledge_base.pipeline import check  # noqa: E402
-from knowledge_base.rules import sources_dirs  # noqa: E402
+from knowledge_base.source_texts import sources_dirs  # noqa: E402
 
 CONTENT_FOLDERS = tuple(RECORD_KINDS)
 COMPENDIUM_FILE = "compendium.txt"

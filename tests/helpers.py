@@ -27,3 +27,8 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def without_texts(tmp_path: Path) -> dict:
+    """The environment of an editor's plain clone: no source texts at hand, none required."""
+    return {"KB_SHARED_DIR": str(tmp_path / "no-shared"), "KB_SOURCES_DIR": "", "KB_REQUIRE_SOURCES": ""}

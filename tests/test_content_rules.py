@@ -8,7 +8,7 @@ Checks against the compendium's text skip when the text is not beside the reposi
 
 import re
 
-from helpers import assert_no_traceback, line_of, run_cli
+from helpers import assert_no_traceback, line_of, run_cli, without_texts
 
 from knowledge_base.fidelity import canonical
 
@@ -107,23 +107,27 @@ def test_every_boxed_quote_says_who_speaks(real):
 
 # --- source texts outside the repository ------------------------------------------
 
-def test_a_missing_text_is_one_notice_and_everything_else_is_checked(content_copy, tmp_path):
-    lesson = content_copy / "lessons" / "interstate-exchange.yaml"
+def test_a_missing_text_is_one_notice_and_everything_else_is_checked(content_copy, tmp_path, real):
+    lesson = content_copy / real.kb.paths[real.kb.lessons[0].id]
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("\nnumber:", "\nnumbr:", 1), encoding="utf-8")
-    proc = validate(content_copy, "--sources", str(tmp_path))
+    env = without_texts(tmp_path)
+    proc = validate(content_copy, "--sources", str(tmp_path), env=env)
     assert proc.returncode == 1  # the lesson's mistake, not the missing text
-    assert errors_at(proc, "lessons/interstate-exchange.yaml", line_of(lesson, "numbr:"))
+    assert errors_at(proc, lesson.relative_to(content_copy).as_posix(), line_of(lesson, "numbr:"))
     notices = [l for l in proc.stderr.splitlines() if l.startswith("notice:")]
-    assert len(notices) == 1 and "compendium (compendium.txt)" in notices[0] and "--sources DIR" in notices[0]
+    assert len(notices) == 1 and "--sources DIR" in notices[0]
+    for source in real.kb.sources.values():
+        if source.text or "text" not in source.model_fields_set:  # `text: null` says there is none
+            assert (f"{source.id} ({source.text.file})" if source.text else f"{source.id} (names no text)") in notices[0]
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("\nnumbr:", "\nnumber:", 1), encoding="utf-8")
-    assert validate(content_copy, "--sources", str(tmp_path)).returncode == 0
+    assert validate(content_copy, "--sources", str(tmp_path), env=env).returncode == 0
 
 
 def test_require_sources_turns_the_notice_into_an_error(content_copy, tmp_path):
-    proc = validate(content_copy, "--sources", str(tmp_path), "--require-sources")
+    proc = validate(content_copy, "--sources", str(tmp_path), "--require-sources", env=without_texts(tmp_path))
     assert proc.returncode == 1
     [error] = errors_at(proc, "sources/compendium.yaml", line_of(content_copy / "sources" / "compendium.yaml", "file: compendium.txt"))
-    assert f"is not in {tmp_path}" in error
+    assert f"is in none of: {tmp_path.resolve()}" in error and "put it in ../shared/sources/" in error
 
 
 def test_another_version_of_the_text_is_refused(content_copy, tmp_path):

@@ -7,7 +7,7 @@ drifts from the code.
 import re
 import shlex
 
-from helpers import ROOT, run_cli
+from helpers import ROOT, run_cli, without_texts
 
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -30,7 +30,7 @@ def insert_under(text, key, items):
 def test_the_walk_through_adds_an_example_a_quote_and_a_footnote(content_copy, tmp_path):
     # An editor's clone has no source texts beside it: the guide's example is hypothetical, and
     # validate checks everything but the quotes' wording, saying so in a notice.
-    no_texts = {"KB_SOURCES_DIR": str(tmp_path / "no-texts")}
+    no_texts = without_texts(tmp_path)
     record = content_copy / "countries" / "germany.yaml"
     example = block_with("yaml", "examples:").split("examples:\n", 1)[1]
     record.write_text(insert_under(record.read_text(encoding="utf-8"), "examples", example), encoding="utf-8")
@@ -81,7 +81,7 @@ def test_the_guide_shows_a_real_validate_error():
 
 
 def test_adding_a_source_works_as_the_guide_writes_it(content_copy, tmp_path):
-    no_texts = {"KB_SOURCES_DIR": str(tmp_path / "no-texts")}
+    no_texts = without_texts(tmp_path)
     command = next(line for line in block_with("sh", "build.py new source").splitlines() if "build.py new" in line)
     args = shlex.split(command.split("build.py", 1)[1])
     source_id = args[2]

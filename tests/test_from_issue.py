@@ -8,7 +8,7 @@ import shutil
 
 import yaml
 
-from helpers import ROOT, assert_no_traceback, line_of, run_cli
+from helpers import ROOT, assert_no_traceback, line_of, run_cli, without_texts
 from test_second_source import FIXTURE, QUOTE
 
 FORMS = ROOT / ".github" / "ISSUE_TEMPLATE"
@@ -78,7 +78,7 @@ def test_a_correction_replaces_the_words_the_page_shows(content_copy, tmp_path):
         "page": "https://example.org/countries/kyrgyzstan.html", "record": "countries/kyrgyzstan.yaml", "shown": shown,
         "correct": "Relatives of Kyrgyz women and children held in Syria and Iraq pressed the government",
         "evidence": "Section VI: “strong public pressure”"})
-    proc = from_issue(content_copy, body, tmp_path, env={"KB_SOURCES_DIR": str(tmp_path / "none")})
+    proc = from_issue(content_copy, body, tmp_path, env=without_texts(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     text = path.read_text(encoding="utf-8")
     assert "held in Syria and Iraq pressed the government, which started" in text

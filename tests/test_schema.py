@@ -43,7 +43,7 @@ def test_schemas_describe_every_property_and_offer_the_ids():
     country = json.loads((ROOT / "schema" / "country.schema.json").read_text(encoding="utf-8"))
     example = country["$defs"]["PracticeExample"]["properties"]
     assert example["practices"]["items"]["enum"] == known_ids(ROOT)["practices"]
-    assert country["$defs"]["BasedOn"]["properties"]["source"]["enum"] == ["compendium"]
+    assert country["$defs"]["BasedOn"]["properties"]["source"]["enum"] == known_ids(ROOT)["sources"]
     assert "2019-05" in json.dumps(country["$defs"]["Operation"]["properties"]["date"])
 
 
