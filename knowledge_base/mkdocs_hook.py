@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from html import escape
+from urllib.parse import urlsplit
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -27,6 +28,9 @@ from knowledge_base.models import RECORD_KINDS, Lesson
 from knowledge_base.pipeline import REPO_ROOT, TIMINGS
 from knowledge_base.pipeline import check_cached as check
 from knowledge_base.render import Repository, build_date, kb_version, render_pages, write_pages
+from knowledge_base.problems import Problem
+from knowledge_base.rules import strings_of
+from knowledge_base.site_check import check_site
 from knowledge_base.site_search import BUNDLE, write_site_search
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
@@ -68,6 +72,10 @@ def on_config(config):
     # (the lessons page shows several records: each lesson has its own "Edit this record" link).
     records = [r for r in [*result.kb.records(), result.kb.glossary] if r is not None and not isinstance(r, Lesson)]
     edit_urls = {page_of(r): repository.edit_url(result.kb.paths[r.id]) for r in records} if repository else {}
+    _state["record_text"] = "\n".join(" ".join(value.split()) for vr in result.records
+                                      for _, value in strings_of(vr.record))
+    _state["records_by_page"] = {page_of(vr.record): vr for vr in result.records
+                                 if not isinstance(vr.record, Lesson)}  # lessons share one page
     _state.update(kb=result.kb, out=out, related=related, downloads=downloads, edit_urls=edit_urls, repository=repository,
                   pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")) + downloads)
 
@@ -76,7 +84,8 @@ def on_config(config):
     if (out / SNIPPETS / "abbreviations.md").exists():
         # Glossary tooltips on every page (Python-Markdown's abbr extension).
         snippets["auto_append"] = ["abbreviations.md"]
-    config.nav, _state["not_in_nav"] = _expand_nav(config.nav, result.kb)
+    available = set(pages) | {f.relative_to(config.docs_dir).as_posix() for f in Path(config.docs_dir).rglob("*.md")}
+    config.nav, _state["not_in_nav"] = _expand_nav(config.nav, result.kb, available)
     config.copyright = footer(repository)
     _state["index_folder"] = index_folder(root)
     TIMINGS["pipeline_s"] = time.perf_counter() - started
@@ -92,15 +101,41 @@ def footer(repository) -> str:
 
 
 def on_post_build(config):
-    """Last step: the site's search index (Pagefind), over the same documents as the command line's.
+    """Last steps: check the built pages, then the site's search index (Pagefind), over the same
+    documents as the command line's.
 
-    While serving, rebuilds after an edit keep the first build's index, like the Whoosh index."""
+    While serving, a problem of the pages is logged (the preview stays up), and rebuilds after an
+    edit keep the first build's search index, like the Whoosh index."""
     site = Path(config.site_dir)
+    started = time.perf_counter()
+    problems = site_problems(site, Path(config.docs_dir), urlsplit(config.site_url or "/").path or "/")
+    TIMINGS["site_check_s"] = time.perf_counter() - started
+    if problems:
+        message = "the built pages have problems:\n" + "\n".join(p.format() for p in problems)
+        if not os.environ.get("KB_SERVING"):
+            raise PluginError(message)
+        log.error(message)
     if os.environ.get("KB_SERVING") and (site / BUNDLE / "pagefind.js").exists():
         return
     started = time.perf_counter()
     write_site_search(_state["kb"], site, _state["index_folder"])
     TIMINGS["site_search_s"] = time.perf_counter() - started
+
+
+def site_problems(site: Path, docs_dir: Path, base: str = "/") -> list[Problem]:
+    """The site check's findings, each against the record whose page it is (its file, the line of its id)
+    or, for a page of many records, against the built page."""
+    hand_written = {f.relative_to(docs_dir).with_suffix(".html").as_posix() for f in docs_dir.rglob("*.md")}
+    problems = []
+    for found in check_site(site, code_pages=hand_written, base=base, record_text=_state["record_text"]):
+        record = _state["records_by_page"].get(found.page.removesuffix(".html") + ".md")
+        if record is None:
+            problems.append(Problem(f"site/{found.page}", found.line, 1, found.message))
+        else:
+            line, col = record.source_map.locate(("id",))
+            problems.append(Problem(record.path, line, col, f"its page site/{found.page} (line {found.line}) "
+                                    f"{found.message}", record=record.record.id))
+    return problems
 
 
 def on_files(files: Files, config) -> Files:
@@ -141,8 +176,9 @@ NAV_LIMIT = 50
 ALWAYS_UNLISTED = ("speakers/",)  # one page per speaker: the Speakers page lists them all
 
 
-def _expand_nav(nav, kb) -> tuple[list, tuple[str, ...]]:
-    """Give the 'Key practices', 'Countries' and 'Sources' sections one entry per record, up to NAV_LIMIT.
+def _expand_nav(nav, kb, available: set[str] | None = None) -> tuple[list, tuple[str, ...]]:
+    """Give the 'Key practices', 'Countries' and 'Sources' sections one entry per record, up to NAV_LIMIT,
+    and leave out the pages this knowledge base does not have (an introduction, a glossary).
 
     Returns the navigation and the folders whose records it leaves out (reached from their index).
     """
@@ -160,6 +196,8 @@ def _expand_nav(nav, kb) -> tuple[list, tuple[str, ...]]:
         for item in items:
             if isinstance(item, dict):
                 (title, target), = item.items()
+                if isinstance(target, str) and available is not None and target not in available:
+                    continue
                 if isinstance(target, str) and target in children:
                     item = {title: [target, *children[target]]}
                 elif isinstance(target, list):  # a section of the navigation, e.g. Research

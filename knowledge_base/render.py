@@ -193,6 +193,32 @@ def attr(value: object) -> Markup:
     return Markup(text.replace("`", "&#96;").replace("\\", "&#92;").replace("|", "&#124;"))
 
 
+def front_matter(value: object) -> Markup:
+    """A page title in the front matter: a JSON string (valid YAML whatever the text holds), HTML-escaped,
+    because the theme prints the title as it is into the navigation and the window title."""
+    return Markup(json.dumps(str(escape(" ".join(str(value).split()))), ensure_ascii=False))
+
+
+NUMBER_WORDS = "no one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """'seven countries', 'one source', '14 practices': a count as a sentence says it."""
+    number = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else f"{n:,}"
+    return f"{number} {singular if n == 1 else plural or singular + 's'}"
+
+
+def and_list(items) -> Markup:
+    """'A, B and C', each item escaped."""
+    items = [md_text(i) for i in items]
+    return items[0] if len(items) == 1 else Markup(", ").join(items[:-1]) + Markup(" and ") + items[-1] if items else Markup()
+
+
+def the_sources(kb: KnowledgeBase) -> str:
+    """How a page names what the records are drawn from: 'the source' or 'the sources'."""
+    return "the source" if len(kb.sources) == 1 else "the sources"
+
+
 def plain(value: str) -> Markup:
     """Text already restricted by its model to characters that are inert (glossary tooltips)."""
     return Markup(" ".join(str(value).split()))
@@ -294,6 +320,10 @@ def make_environment() -> Environment:
     env.globals["url_from"] = url_from
     env.globals["url_of"] = lambda page: Markup(escape(site_url(page)))
     env.filters["plain"] = plain
+    env.filters["front_matter"] = front_matter
+    env.globals["counted"] = counted
+    env.globals["the_sources"] = the_sources
+    env.filters["and_list"] = and_list
     env.filters["attr"] = attr
     env.filters["attr_title"] = lambda record, kb: kb.title_of(record)
     env.globals["cite_label"] = cite_label
@@ -364,6 +394,8 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     # Lists included into hand-written pages (site_src/) with pymdownx.snippets.
     put("_snippets/practice-list.md", "snippet_practice_list.md.j2")
     put("_snippets/country-list.md", "snippet_country_list.md.j2")
+    put("_snippets/home-intro.md", "snippet_home_intro.md.j2")
+    put("_snippets/home-guide.md", "snippet_home_guide.md.j2")
     put("_snippets/benchmark-results.md", "snippet_benchmarks.md.j2", bench=benchmarks)
     return pages
 

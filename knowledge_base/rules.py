@@ -68,7 +68,7 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
             listed_in.setdefault(detail.lower(), (detail, source.id))
     identifying = re.compile("|".join(map(re.escape, listed_in))) if listed_in else None
     for vr in valid:
-        for path, value in _strings(vr.record):
+        for path, value in strings_of(vr.record):
             if PLACEHOLDER.search(value):
                 report(vr, path, "a placeholder from `python build.py new` is still here",
                        "replace the TODO text with the content, or delete the field if it is optional")
@@ -133,7 +133,7 @@ def _source_texts(kb, by_id, dirs, require, report, out) -> dict[str, SourceDocu
     return found
 
 
-def _strings(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+def strings_of(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """Every text value of a record with its path; never a source's `do_not_publish` list."""
     for name in type(model).model_fields:
         if isinstance(model, Source) and name == "do_not_publish":
@@ -145,7 +145,7 @@ def _strings(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             if isinstance(item, str):
                 yield where, item
             elif isinstance(item, BaseModel):
-                yield from _strings(item, where)
+                yield from strings_of(item, where)
 
 
 def _check_notes(vr: ValidRecord, document: SourceDocument | None, report) -> None:
