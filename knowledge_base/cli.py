@@ -37,7 +37,7 @@ def notify(notices, style: str = "text") -> None:
 
 
 def cmd_validate(args) -> int:
-    result = check(_root(args), sources=args.sources, require_sources=args.require_sources or None)
+    result = check(_root(args), sources=args.sources, require_sources=args.require_sources or None, pages=True)
     report(result.problems, args.format)
     notify(result.notices, args.format)
     if result.ok and args.format == "text":

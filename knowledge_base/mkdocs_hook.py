@@ -25,12 +25,11 @@ from knowledge_base.history import last_changed
 from knowledge_base.index import ensure_index, index_folder, related_quotes
 from knowledge_base.link import page_of
 from knowledge_base.models import RECORD_KINDS, Lesson
-from knowledge_base.pipeline import REPO_ROOT, TIMINGS
+from knowledge_base.pipeline import REPO_ROOT, TIMINGS, records_by_page
 from knowledge_base.pipeline import check_cached as check
 from knowledge_base.render import Repository, build_date, kb_version, render_pages, write_pages
-from knowledge_base.problems import Problem
 from knowledge_base.rules import strings_of
-from knowledge_base.site_check import check_site
+from knowledge_base.site_check import check_site, located
 from knowledge_base.site_search import BUNDLE, write_site_search
 
 log = logging.getLogger("mkdocs.hooks.knowledge_base")
@@ -74,8 +73,7 @@ def on_config(config):
     edit_urls = {page_of(r): repository.edit_url(result.kb.paths[r.id]) for r in records} if repository else {}
     _state["record_text"] = "\n".join(" ".join(value.split()) for vr in result.records
                                       for _, value in strings_of(vr.record))
-    _state["records_by_page"] = {page_of(vr.record): vr for vr in result.records
-                                 if not isinstance(vr.record, Lesson)}  # lessons share one page
+    _state["records_by_page"] = records_by_page(result.records)
     _state.update(kb=result.kb, out=out, related=related, downloads=downloads, edit_urls=edit_urls, repository=repository,
                   pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")) + downloads)
 
@@ -122,20 +120,11 @@ def on_post_build(config):
     TIMINGS["site_search_s"] = time.perf_counter() - started
 
 
-def site_problems(site: Path, docs_dir: Path, base: str = "/") -> list[Problem]:
-    """The site check's findings, each against the record whose page it is (its file, the line of its id)
-    or, for a page of many records, against the built page."""
+def site_problems(site: Path, docs_dir: Path, base: str = "/") -> list:
+    """The site check's findings, each against the record whose page it is, or against the built page."""
     hand_written = {f.relative_to(docs_dir).with_suffix(".html").as_posix() for f in docs_dir.rglob("*.md")}
-    problems = []
-    for found in check_site(site, code_pages=hand_written, base=base, record_text=_state["record_text"]):
-        record = _state["records_by_page"].get(found.page.removesuffix(".html") + ".md")
-        if record is None:
-            problems.append(Problem(f"site/{found.page}", found.line, 1, found.message))
-        else:
-            line, col = record.source_map.locate(("id",))
-            problems.append(Problem(record.path, line, col, f"its page site/{found.page} (line {found.line}) "
-                                    f"{found.message}", record=record.record.id))
-    return problems
+    return [located(found, _state["records_by_page"], f"site/{found.page}")
+            for found in check_site(site, code_pages=hand_written, base=base, record_text=_state["record_text"])]
 
 
 def on_files(files: Files, config) -> Files:

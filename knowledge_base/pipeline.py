@@ -9,15 +9,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .link import KnowledgeBase, link
+from .link import KnowledgeBase, link, page_of
 from .load import discover, load_file
-from .models import RECORD_KINDS
+from .models import RECORD_KINDS, Lesson
 from .problems import Problem
 from .rules import check_content
 from .source_texts import sources_dirs
 from .validate import ValidRecord, validate_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DOCS_DIR = REPO_ROOT / "site_src"  # the hand-written pages (mkdocs.yml's docs_dir)
 TIMINGS: dict[str, float] = {}  # the pipeline's own share of the last build (the MkDocs hook fills it)
 
 
@@ -56,8 +57,12 @@ def forget_files() -> None:
     _cache.clear()
 
 
-def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sources: bool | None = None) -> Result:
+def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sources: bool | None = None,
+          pages: bool = False) -> Result:
     """Load, validate and link every record under `root`, then check the content rules.
+
+    `pages`: when the records are sound, also render the pages in memory and check their links and
+    ids, as the build will (validate does, so that `build` never fails where `validate` passed).
 
     `require_sources`: a source text not at hand is an error, not a notice (default: KB_REQUIRE_SOURCES).
 
@@ -80,7 +85,26 @@ def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sour
     problems.extend(link_problems)
     content = check_content(valid, kb, sources_dirs(sources), require_sources)
     problems.extend(content.problems)
+    if pages and not problems:
+        problems.extend(page_problems(kb, valid))
     return Result(kb, sorted(set(problems)), files, valid, content.notices)
+
+
+def records_by_page(records: list[ValidRecord]) -> dict[str, ValidRecord]:
+    """The record each page shows (the lessons share one page: theirs is not a record's)."""
+    return {page_of(vr.record): vr for vr in records if not isinstance(vr.record, Lesson)}
+
+
+def page_problems(kb: KnowledgeBase, valid: list[ValidRecord]) -> list[Problem]:
+    """What the site check would find in the generated pages, against the records' files."""
+    from .render import render_pages
+    from .site_check import check_markdown, located
+
+    pages = render_pages(kb)
+    hand_written = {f.relative_to(DOCS_DIR).as_posix() for f in DOCS_DIR.rglob("*.md")}
+    by_page = records_by_page(valid)
+    return [located(found, by_page, f"knowledge_base/templates/{pages.templates[found.page]}")
+            for found in check_markdown(pages, hand_written)]
 
 
 _cache: dict[Path, tuple[tuple, Result]] = {}

@@ -179,8 +179,10 @@ class PageNotes:
 
 
 def note_anchor(loc) -> str:
-    """The id of a citation's entry in the list at the foot of the page."""
-    where = [str(loc.note)] if loc.note is not None else [loc.section or "", loc.page or ""]
+    """The id of a citation's entry in the list at the foot of the page: `note-compendium-16` for a note,
+    `note-report-p-12` for a page, `note-report-s-2-2` for a section (a page "1" is not note 1)."""
+    where = [str(loc.note)] if loc.note is not None else \
+        [f"s-{loc.section}" if loc.section else "", f"p-{loc.page}" if loc.page else ""]
     return "note-" + "-".join(re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") for part in [loc.source, *where] if part)
 
 
@@ -343,9 +345,17 @@ def make_environment() -> Environment:
 _shared_environment = functools.cache(make_environment)
 
 
+class Pages(dict):
+    """{page path relative to the docs root: Markdown}, remembering the template each page came from."""
+
+    def __init__(self):
+        super().__init__()
+        self.templates: dict[str, str] = {}
+
+
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
                  benchmarks: dict | None = None,
-                 repository: Repository | None = None) -> dict[str, str]:
+                 repository: Repository | None = None) -> Pages:
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index; `benchmarks` the recorded
@@ -353,10 +363,11 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     page its "Edit this record" and "Report an error" links (none without it).
     """
     env = env or _shared_environment()
-    pages: dict[str, str] = {}
+    pages = Pages()
     related = related or {}
 
     def put(path: str, template: str, **context) -> None:
+        pages.templates[path] = template
         pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, repository=repository,
                                                         notes=PageNotes(), **context)
 

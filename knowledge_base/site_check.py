@@ -17,9 +17,14 @@ import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from markdown.extensions.toc import slugify, unique
+
+from .problems import Problem
 
 # Text a reader should never see: a backslash before a character Markdown escapes, Jinja or
 # attribute-list syntax, a snippet marker, Markdown link or emphasis syntax left unparsed, a
@@ -102,6 +107,18 @@ class SiteProblem:
     message: str
 
 
+def located(found: SiteProblem, records_by_page: dict, elsewhere: str) -> Problem:
+    """A finding against the record whose page it is (its file, at its id), which an editor can open;
+    a page of many records is reported at `elsewhere` (the built page or the template)."""
+    record = records_by_page.get(found.page.removesuffix(".html").removesuffix(".md") + ".md")
+    if record is None:
+        return Problem(elsewhere, found.line, 1, f"{found.page}: {found.message}")
+    line, col = record.source_map.locate(("id",))
+    return Problem(record.path, line, col, f"its page {found.page} (line {found.line}) {found.message}",
+                   record=record.record.id, hint="the page's template does not handle this record's shape: "
+                   "please report it; the record itself may be valid")
+
+
 def check_site(site: Path, code_pages: set[str] = frozenset(), start: str = "index.html",
                base: str = "/", record_text: str = "") -> list[SiteProblem]:
     """Every problem of the built site. `code_pages` may hold code blocks (hand-written pages that show commands);
@@ -166,3 +183,55 @@ def _resolve(page: str, href: str, base: str = "/") -> tuple[str, str] | None:
     if parts.path.endswith("/") or path == ".":
         path = posixpath.join(path, "index.html") if path != "." else "index.html"
     return path, fragment
+
+
+# --- the same links, checked in the generated Markdown (validate: no build needed) ----------------
+
+_MD_LINK = re.compile(r"\]\(([^()\s]+)(?:\s+\"[^\"]*\")?\)|\bhref=\"([^\"]+)\"")
+_ATTR_ID = re.compile(r"\{[^}\n]*#([\w-]+)[^}\n]*\}\s*$|\bid=\"([^\"]+)\"", re.M)
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.M)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.M | re.S)
+
+
+def markdown_ids(markdown: str) -> list[str]:
+    """The ids a generated page will have: explicit ones ({ #id }, id="…") and its headings' own (toc's slugs)."""
+    text = _FENCE.sub("", markdown)
+    ids = [a or b for a, b in _ATTR_ID.findall(text)]
+    taken = set(ids)
+    for heading in _HEADING.findall(text):
+        if re.search(r"\{[^}]*#[\w-]+[^}]*\}$", heading):
+            continue
+        plain = unescape(re.sub(r"\\(.)", r"\1", re.sub(r"<[^>]+>|\[([^\]]*)\]\([^)]*\)", r"\1", heading)))
+        taken.add(unique(slugify(plain, "-"), taken))
+    return ids + sorted(taken - set(ids))
+
+
+def check_markdown(pages: dict[str, str], other_pages: set[str]) -> list[SiteProblem]:
+    """Links of the generated pages (Markdown and raw HTML) to pages and anchors that will not exist, and
+    ids used twice: what the site check would find, found before MkDocs runs. `pages` maps a page
+    (e.g. countries/germany.md) to its Markdown; `other_pages` are the hand-written ones."""
+    problems: list[SiteProblem] = []
+    ids = {name: markdown_ids(text) for name, text in pages.items()}
+    for name, text in pages.items():
+        for anchor, count in Counter(i for i in ids[name] if i).items():
+            if count > 1:
+                problems.append(SiteProblem(name, 1, f"the id {anchor!r} is used {count} times on this page"))
+        body = _FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+        for match in _MD_LINK.finditer(body):
+            href = match.group(1) or unescape(match.group(2))
+            line = body.count("\n", 0, match.start()) + 1
+            # a snippet's links are read from the page that includes it (the home page, at the root)
+            target = _resolve("index.md" if name.startswith("_snippets/") else name, href)
+            if target is None:
+                continue
+            path, fragment = target
+            # raw HTML links name the built page (.html); Markdown links the source page (.md)
+            path = path[:-5] + ".md" if path.endswith(".html") and path[:-5] + ".md" in {*pages, *other_pages} else path
+            if path not in pages:
+                if path not in other_pages and not path.startswith(("downloads/", "assets/", "pagefind/", "search/")):
+                    problems.append(SiteProblem(name, line, f"links to {href!r}, but there is no page {path}"))
+                continue
+            if fragment and fragment not in ids[path] and fragment != "top":
+                where = "this page" if path == name else path
+                problems.append(SiteProblem(name, line, f"links to {href!r}, but {where} has no anchor {fragment!r}"))
+    return sorted(set(problems))

@@ -114,8 +114,8 @@ def test_adding_a_source_works_as_the_guide_writes_it(content_copy, tmp_path):
     page = (content_copy / "site" / "sources" / f"{source_id}.html").read_text(encoding="utf-8")
     assert "Returnees in Central Asia: a follow-up" in page and "../countries/kyrgyzstan.html" in page
     country = (content_copy / "site" / "countries" / "kyrgyzstan.html").read_text(encoding="utf-8")
-    assert f'href="#note-{source_id}-12" data-tip="UNODC 2024, p. 12"' in country  # the marker, to the page's foot
-    assert f'id="note-{source_id}-12"></span><a href="../sources/{source_id}.html">p. 12</a>' in country
+    assert f'href="#note-{source_id}-p-12" data-tip="UNODC 2024, p. 12"' in country  # the marker, to the page's foot
+    assert f'id="note-{source_id}-p-12"></span><a href="../sources/{source_id}.html">p. 12</a>' in country
 
 
 def test_every_record_page_has_the_edit_and_report_links_the_guide_promises(built_site, real):

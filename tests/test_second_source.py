@@ -97,7 +97,7 @@ def test_a_second_source_is_built_and_exported(with_second_source):
     country = (site / "countries" / "kyrgyzstan.html").read_text(encoding="utf-8")
     assert "Teachers met the family of every returned child" in country
     assert 'data-tip="Fixture report, p. 1" aria-label="Fixture report, p. 1">Fixture report, p. 1</a>' in country
-    assert 'id="note-fixture-report-1"></span><a href="../sources/fixture-report.html">p. 1</a>' in country
+    assert 'id="note-fixture-report-p-1"></span><a href="../sources/fixture-report.html">p. 1</a>' in country
     assert 'href="../sources/fixture-report.html#fn-2"' in country and QUOTE in country
     assert '<a href="../sources/fixture-report.html">Fixture report</a>, section 1' in country  # Based on: …
     assert 'href="../sources/compendium.html#fn-153"' in country  # the compendium's citations are unchanged
