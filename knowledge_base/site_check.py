@@ -44,6 +44,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 @dataclass
 class Page:
     ids: list[str] = field(default_factory=list)
+    id_lines: dict[str, int] = field(default_factory=dict)  # an id's last line: where it is used again
     links: list[tuple[str, int]] = field(default_factory=list)  # (href, line)
     leaks: list[tuple[str, str, str, int]] = field(default_factory=list)  # (what, text, around the match, line)
     code_blocks: list[int] = field(default_factory=list)  # lines of <pre> outside a citation block
@@ -59,10 +60,10 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if attrs.get("id"):
-            self.page.ids.append(attrs["id"])
-        if tag == "a" and attrs.get("name"):
-            self.page.ids.append(attrs["name"])
+        for name in [attrs.get("id"), attrs.get("name") if tag == "a" else None]:
+            if name:
+                self.page.ids.append(name)
+                self.page.id_lines[name] = self.getpos()[0]
         if tag in ("a", "area") and attrs.get("href") is not None:
             self.page.links.append((attrs["href"], self.getpos()[0]))
         classes = (attrs.get("class") or "").split()
@@ -133,7 +134,8 @@ def check_site(site: Path, code_pages: set[str] = frozenset(), start: str = "ind
     for name, page in pages.items():
         for anchor, count in Counter(page.ids).items():
             if count > 1:
-                problems.append(SiteProblem(name, 1, f"the id {anchor!r} is used {count} times on this page"))
+                problems.append(SiteProblem(name, page.id_lines[anchor], f"the id {anchor!r} is used {count} times on "
+                                                                         "this page"))
         edges[name] = set()
         for href, line in page.links:
             target = _resolve(name, href, base)
