@@ -3,6 +3,7 @@ before any build, in the generated Markdown; `validate` and `build` report them 
 
 import pytest
 
+from knowledge_base.rules import strings_of
 from knowledge_base.site_check import check_markdown, check_site, markdown_ids
 
 PAGE = """<!doctype html><html><body><nav><a href="index.html">Home</a> <a href="other.html">Other</a></nav>
@@ -100,3 +101,12 @@ def test_validate_reports_what_a_page_would_break_against_the_record(monkeypatch
     assert {(p.path, p.line) for p in result.problems} == expected
     assert all("links to '#nowhere', but this page has no anchor 'nowhere'" in p.message and
                "the page's template does not handle" in p.hint for p in result.problems)
+
+
+def test_every_knowledge_base_builds_a_site_with_none_of_these_defects(site, loaded):
+    from conftest import ROOT
+
+    hand_written = {f.relative_to(ROOT / "site_src").with_suffix(".html").as_posix()
+                    for f in (ROOT / "site_src").rglob("*.md")}
+    record_text = "\n".join(" ".join(v.split()) for vr in loaded.records for _, v in strings_of(vr.record))
+    assert check_site(site, code_pages=hand_written, base="/knowledge-base/", record_text=record_text) == []
