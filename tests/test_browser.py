@@ -4,7 +4,8 @@ Covers: home, navigation to a practice and a country, the matrix links, the comp
 control, no console errors, no request to another host, axe-core accessibility, and
 file:// (every page reads; search explains it needs a server). The search page has its
 own module, test_site_search.py.
-Screenshots of the key pages go to tests/screenshots/.
+Each test runs on every knowledge base (`site`, `loaded`): the pages it visits are chosen from the
+records. Screenshots of the key pages go to tests/screenshots/.
 """
 
 import functools
@@ -32,8 +33,8 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def server(built_site):
-    handler = functools.partial(QuietHandler, directory=str(built_site))
+def server(site):
+    handler = functools.partial(QuietHandler, directory=str(site))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_port}"
@@ -75,35 +76,55 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_home_page(page, server, real):
+def richest(kb):
+    """The country profile with the most parts: the page that exercises most of the template."""
+    return max(kb.countries, key=lambda c: sum(bool(getattr(c, part)) for part in
+                                               ("figures", "operations", "examples", "facts", "organizations",
+                                                "challenges", "quotes", "context", "approach")))
+
+
+def a_word_of(kb) -> str:
+    """A word the search finds: the longest word of the first country's summary."""
+    return max(re.findall(r"[A-Za-z]{4,}", kb.countries[0].summary), key=len).lower()
+
+
+def key_pages(kb) -> dict[str, str]:
+    """One page of each kind, chosen from the records."""
+    return {"home": "/", "practice": f"/practices/{kb.practices[0].id}.html",
+            "country": f"/countries/{richest(kb).id}.html", "matrix": "/matrix.html", "compare": "/compare.html",
+            "quotes": "/quotes.html", "search": f"/search.html?q={a_word_of(kb)}",
+            "source": f"/sources/{next(iter(kb.sources))}.html", "charts": "/charts.html"}
+
+
+def test_home_page(page, server, loaded):
     page.goto(server + "/")
     expect(page.locator("h1")).to_contain_text("Rehabilitation and reintegration")
-    for practice in real.kb.practices:
+    for practice in loaded.kb.practices:
         expect(page.locator(f'article a[href="practices/{practice.id}.html"]')).to_have_text(f"{practice.number}. {practice.title}")
     shot(page, "home")
 
 
-def test_navigate_to_a_practice_and_a_country(page, server, real):
-    practice = real.kb.practices[0]
+def test_navigate_to_a_practice_and_a_country(page, server, loaded):
+    practice = loaded.kb.practices[0]
     page.goto(server + "/")
     page.locator(f'article a[href="practices/{practice.id}.html"]').click()
     expect(page.locator("h1")).to_contain_text(practice.title)
     shot(page, "practice")
-    country = next(c for c in real.kb.countries if c.examples)
+    country = richest(loaded.kb)
     page.locator(".md-tabs__link", has_text="Countries").click()
     page.locator("article a", has_text=country.name).first.click()
     expect(page.locator("h1")).to_contain_text(country.name)
     shot(page, "country")
 
 
-def test_matrix_links_open_the_example(page, server, real):
-    country, example = next((c, ex) for c in real.kb.countries for ex in c.examples)
+def test_matrix_links_open_the_example(page, server, loaded):
+    country, example = next((c, ex) for c in loaded.kb.countries for ex in c.examples)
     page.goto(server + "/")
     page.locator(".md-tabs__link", has_text="Compare").click()
     expect(page.locator("h1")).to_contain_text("Key practices by country")
     shot(page, "matrix")
-    practice = real.kb.practice(example.practices[0])
-    count = len(real.kb.matrix_cell(practice.id, country.id).examples)
+    practice = loaded.kb.practice(example.practices[0])
+    count = len(loaded.kb.matrix_cell(practice.id, country.id).examples)
     label = f"{count} example{'' if count == 1 else 's'} of key practice {practice.number} in {country.name}"
     page.locator(f"article summary[aria-label='{label}']").click()
     page.locator(f'article a[href="countries/{country.id}.html#{example.id}"]').first.click()
@@ -111,8 +132,8 @@ def test_matrix_links_open_the_example(page, server, real):
     expect(page.locator(f"[id='{example.id}']")).to_be_in_viewport()
 
 
-def test_comparison_control_hides_and_shows_a_country(page, server, real):
-    country = real.kb.countries[0]
+def test_comparison_control_hides_and_shows_a_country(page, server, loaded):
+    country = loaded.kb.countries[0]
     page.goto(server + "/compare.html")
     cells = page.locator(f'.kb-compare [data-country="{country.id}"]')
     expect(cells.first).to_be_visible()
@@ -123,12 +144,11 @@ def test_comparison_control_hides_and_shows_a_country(page, server, real):
     expect(cells.first).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/practices/family-ties.html", "/countries/kazakhstan.html", "/matrix.html",
-                                  "/compare.html", "/quotes.html", "/search.html?q=prison", "/sources/compendium.html",
-                                  "/charts.html"])
-def test_accessibility(page, server, path):
+@pytest.mark.parametrize("kind", ["home", "practice", "country", "matrix", "compare", "quotes", "search", "source",
+                                  "charts"])
+def test_accessibility(page, server, loaded, kind):
     assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
-    page.goto(server + path)
+    page.goto(server + key_pages(loaded.kb)[kind])
     page.wait_for_load_state("networkidle")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
@@ -137,13 +157,12 @@ def test_accessibility(page, server, path):
     assert not serious, "\n".join(serious)
 
 
-@pytest.mark.parametrize("path", ["/", "/countries/kazakhstan.html", "/matrix.html", "/charts.html",
-                                  "/search.html?q=prison"])
-def test_dark_mode_follows_the_system_and_keeps_its_contrast(browser, server, path):
+@pytest.mark.parametrize("kind", ["home", "country", "matrix", "charts", "search"])
+def test_dark_mode_follows_the_system_and_keeps_its_contrast(browser, server, loaded, kind):
     assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
-    page.goto(server + path)
+    page.goto(server + key_pages(loaded.kb)[kind])
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     page.add_script_tag(path=str(AXE))
@@ -154,28 +173,31 @@ def test_dark_mode_follows_the_system_and_keeps_its_contrast(browser, server, pa
     assert not serious, "\n".join(serious)
 
 
-def test_works_from_file_urls(browser, built_site, real):
+def test_works_from_file_urls(browser, site, loaded):
     """Every page reads from file://; search says it needs a server, and how to start one."""
     context = browser.new_context()
     page = context.new_page()
     foreign = []
     page.on("request", lambda r: not r.url.startswith(("file:", "data:", "blob:")) and foreign.append(r.url))
-    page.goto((built_site / "index.html").as_uri())
-    practice = real.kb.practices[-1]
+    page.goto((site / "index.html").as_uri())
+    practice = loaded.kb.practices[-1]
     page.locator(f'article a[href="practices/{practice.id}.html"]').click()
     expect(page.locator("h1")).to_contain_text(practice.title)
-    page.goto((built_site / "search.html").as_uri() + "?q=prison")
+    page.goto((site / "search.html").as_uri() + f"?q={a_word_of(loaded.kb)}")
     expect(page.locator(".kb-search-offline")).to_be_visible()
     expect(page.locator(".kb-search-offline")).to_contain_text("python -m http.server -d site")
     assert not foreign, foreign
     context.close()
 
 
-def test_a_footnote_marker_shows_its_citation_on_hover_and_on_focus(page, server, real):
-    country = real.kb.country("kyrgyzstan")
+def test_a_footnote_marker_shows_its_citation_on_hover_and_on_focus(page, server, loaded):
+    from knowledge_base.render import note_anchor
+
+    country, passage = next((c, p) for c in loaded.kb.countries for p in c.context + c.approach
+                            if p.cites and loaded.kb.note(p.cites[0]) and loaded.kb.note(p.cites[0]).text)
     page.goto(server + f"/countries/{country.id}.html")
-    marker = page.locator(".kb-cite a").first
-    note = real.kb.note(country.context[0].cites[0])
+    note = loaded.kb.note(passage.cites[0])
+    marker = page.locator(f".kb-cite[id] a[href='#{note_anchor(passage.cites[0])}']").first
     marker.hover()
     expect(page.locator("#kb-tip")).to_be_visible()
     expect(page.locator("#kb-tip")).to_contain_text(" ".join(note.text.split())[:40])
@@ -193,10 +215,10 @@ def test_a_footnote_marker_shows_its_citation_on_hover_and_on_focus(page, server
     expect(page.locator(f"[id='{target}']")).to_be_in_viewport()  # the marker (or its paragraph) it came from
 
 
-def test_cite_this_quote_copies_a_permanent_address(browser, server, real):
+def test_cite_this_quote_copies_a_permanent_address(browser, server, loaded):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    country = real.kb.country("kyrgyzstan")
+    country = next(c for c in loaded.kb.countries if c.quotes)
     quote = country.quotes[0]
     page.goto(server + f"/countries/{country.id}.html#{quote.id}")
     card = page.locator(f"[id='{quote.id}']")
@@ -210,20 +232,21 @@ def test_cite_this_quote_copies_a_permanent_address(browser, server, real):
     cite_page.locator("summary").click()
     cite_page.locator("button.md-code__button[data-md-type=copy]").nth(1).click()  # the BibTeX
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("@misc{kyrgyzstan,") and "url = {https://returnees-kb.github.io/knowledge-base/countries/kyrgyzstan.html}" in copied
+    assert copied.startswith(f"@misc{{{country.id},")
+    assert f"url = {{https://returnees-kb.github.io/knowledge-base/countries/{country.id}.html}}" in copied
     context.close()
 
 
-def test_the_matrix_fits_the_screen_and_a_cell_opens_its_examples(browser, server, real):
+def test_the_matrix_fits_the_screen_and_a_cell_opens_its_examples(browser, server, loaded):
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(server + "/matrix.html")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     table = page.locator(".kb-matrix")
     assert table.evaluate("t => t.getBoundingClientRect().right") <= 1366, "every country's column is on screen"
-    practice, country, example = next((p, c, ex) for p in real.kb.practices for c in real.kb.countries
-                                      for ex in real.kb.matrix_cell(p.id, c.id).examples)
-    count = len(real.kb.matrix_cell(practice.id, country.id).examples)
+    practice, country, example = next((p, c, ex) for p in loaded.kb.practices for c in loaded.kb.countries
+                                      for ex in loaded.kb.matrix_cell(p.id, c.id).examples)
+    count = len(loaded.kb.matrix_cell(practice.id, country.id).examples)
     label = f"{count} example{'' if count == 1 else 's'} of key practice {practice.number} in {country.name}"
     cell = page.get_by_role("group").filter(has=page.locator(f"summary[aria-label='{label}']"))
     summary = cell.locator("summary")
@@ -236,13 +259,13 @@ def test_the_matrix_fits_the_screen_and_a_cell_opens_its_examples(browser, serve
     context.close()
 
 
-def test_no_page_is_wider_than_a_phone(browser, server):
+def test_no_page_is_wider_than_a_phone(browser, server, site, loaded):
+    """Every page of the site, at 390 px."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     wide = []
-    for path in ["/", "/matrix.html", "/compare.html", "/charts.html", "/countries/kazakhstan.html",
-                 "/practices/family-ties.html", "/sources/compendium.html", "/quotes.html", "/search.html?q=prison",
-                 "/timeline.html", "/organizations.html", "/downloads.html", "/lessons.html"]:
+    paths = sorted({"/" + p.relative_to(site).as_posix() for p in site.rglob("*.html")} | {key_pages(loaded.kb)["search"]})
+    for path in paths:
         page.goto(server + path)
         page.wait_for_load_state("networkidle")
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -252,8 +275,8 @@ def test_no_page_is_wider_than_a_phone(browser, server):
     context.close()
 
 
-def test_the_footer_says_licence_version_build_and_where_to_report(page, server):
-    page.goto(server + "/countries/kosovo.html")
+def test_the_footer_says_licence_version_build_and_where_to_report(page, server, loaded):
+    page.goto(server + f"/countries/{loaded.kb.countries[-1].id}.html")
     footer = page.locator(".md-copyright")
     expect(footer).to_contain_text("MIT licence")
     expect(footer).to_contain_text("version ")
