@@ -32,12 +32,26 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    handler = functools.partial(QuietHandler, directory=str(site))
+def serve(folder):
+    handler = functools.partial(QuietHandler, directory=str(folder))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
+    return httpd, f"http://127.0.0.1:{httpd.server_port}"
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """Each knowledge base's site, served on localhost."""
+    httpd, address = serve(site)
+    yield address
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def compendium_server(built_site):
+    """The repository's site: for tests about the compendium's own content."""
+    httpd, address = serve(built_site)
+    yield address
     httpd.shutdown()
 
 
@@ -50,8 +64,7 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server):
+def watched_page(browser):
     """A page that records console errors and every request's host."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -69,6 +82,16 @@ def page(browser, server):
     assert not page.console_errors, page.console_errors
     assert not page.foreign, f"requests to another host: {page.foreign}"
     context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    yield from watched_page(browser)
+
+
+@pytest.fixture
+def compendium_page(browser, compendium_server):
+    yield from watched_page(browser)
 
 
 def shot(page, name):
