@@ -60,14 +60,48 @@ def _slug(text: str, words: int = 6) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words])
 
 
+CITES = "'Footnotes or pages'"  # the form's label, in messages
+# A keyword says what the numbers after it are, until the next ';': footnote 36, 37; p. 12; section 2.2.
+_LOCATOR = re.compile(r"(?:(?P<note>footnotes?|fns?\.?|notes?|nn?\.)|(?P<section>sections?|secs?\.?|§§?)"
+                      r"|(?P<page>pages?|pp?\.?))?\s*(?P<value>.*)", re.I)
+_DASH = r"\s*[-–]\s*"
+
+
 def _cites(text: str, source: str | None, primary: str) -> list:
-    page = re.fullmatch(r"(?:p\.|pp?\.?|page)\s*(\S+)", text.strip(), re.I)
-    if page:
-        return [{"source": source or primary, "page": page.group(1)}]
-    numbers = [int(n) for n in re.findall(r"\d+", text)]
-    if not numbers:
-        raise IssueError(f"'Footnotes or pages' should be numbers such as 157, 158 or a page such as p. 12, not {text!r}")
-    return numbers if not source or source == primary else [{"source": source, "note": n} for n in numbers]
+    """The citations an answer such as '157, 158', 'footnote 36; p. 12' or 'section 2.2' gives. Numbers
+    without a keyword are footnotes; anything that could be read two ways is asked about, never guessed."""
+    notes_of = source or primary
+    cites: list = []
+    for group in text.split(";"):
+        kind = None
+        for piece in filter(None, (p.strip() for p in re.split(r",|&|\band\b", group, flags=re.I))):
+            match = _LOCATOR.fullmatch(piece)
+            kind = next((k for k in ("note", "section", "page") if match.group(k)), kind)
+            value = match.group("value")
+            if kind in (None, "note") and (numbers := re.fullmatch(rf"(\d+)(?:{_DASH}(\d+))?", value)):
+                first, last = int(numbers.group(1)), int(numbers.group(2) or numbers.group(1))
+                if kind is None and numbers.group(2):
+                    raise IssueError(f"{piece!r} in {CITES} is ambiguous: is it pages {value} or footnotes {first} to "
+                                     f"{last}? write 'pp. {value}' or 'footnotes {value}'")
+                if not first <= last <= first + 50:
+                    raise IssueError(f"{piece!r} in {CITES} is not a range of footnotes: write each number")
+                cites += [n if notes_of == primary else {"source": notes_of, "note": n} for n in range(first, last + 1)]
+            elif kind == "section" and re.fullmatch(r"[\w.]+", value):
+                cites.append({"source": notes_of, "section": value})
+            elif kind == "page" and re.fullmatch(rf"[\w.]+(?:{_DASH}[\w.]+)?", value):
+                cites.append({"source": notes_of, "page": re.sub(_DASH, "-", value)})
+            elif re.fullmatch(r"\d+(?:\.\d+)+", value):  # 2.1: a section, a page, or footnotes 2 and 1?
+                numbers = value.split(".")
+                raise IssueError(f"{piece!r} in {CITES} is ambiguous: is it section {value}, page {value} or footnotes "
+                                 f"{' and '.join(numbers)}? write 'section {value}', 'p. {value}' or "
+                                 f"'footnotes {', '.join(numbers)}'")
+            else:
+                raise IssueError(f"{piece!r} in {CITES} is not understood: write footnote numbers (157, 158 or "
+                                 "footnotes 36, 37), pages (p. 12, pp. 12-14) or sections (section 2.2)")
+    if not cites:
+        raise IssueError(f"{CITES} should be footnote numbers such as 157, 158, a page such as p. 12 or a section "
+                         f"such as section 2.2, not {text!r}")
+    return cites
 
 
 def _propose(fields: dict, root: Path) -> Path:

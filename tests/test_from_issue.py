@@ -6,9 +6,11 @@ renders them, so a reworded form cannot drift from the command.
 
 import shutil
 
+import pytest
 import yaml
 
 from helpers import ROOT, assert_no_traceback, line_of, run_cli
+from knowledge_base.issue_forms import IssueError, _cites
 from test_second_source import FIXTURE, QUOTE
 
 FORMS = ROOT / ".github" / "ISSUE_TEMPLATE"
@@ -108,3 +110,87 @@ def test_every_answer_of_the_propose_form_is_used():
     source = (ROOT / "knowledge_base" / "issue_forms.py").read_text(encoding="utf-8")
     unused = [i for i in ids - {"harm"} if f'"{i}"' not in source]
     assert not unused, f"fields of the form that from-issue ignores: {unused}"
+
+
+# --- 'Footnotes or pages': what an editor writes, and the citations it becomes ------------------
+
+def note(n, source=None):
+    return n if source is None else {"source": source, "note": n}
+
+
+def at(source, **where):
+    return {"source": source or "compendium", **where}
+
+
+@pytest.mark.parametrize("source", [None, "fixture-report"], ids=["first-source", "named-source"])
+@pytest.mark.parametrize("answer, expected", [
+    ("157, 158", lambda s: [note(157, s), note(158, s)]),
+    ("footnote 36", lambda s: [note(36, s)]),
+    ("footnotes 36, 37", lambda s: [note(36, s), note(37, s)]),
+    ("fn. 36", lambda s: [note(36, s)]),
+    ("note 36", lambda s: [note(36, s)]),
+    ("notes 36 and 37", lambda s: [note(36, s), note(37, s)]),
+    ("footnotes 36-38", lambda s: [note(36, s), note(37, s), note(38, s)]),
+    ("section 2.2", lambda s: [at(s, section="2.2")]),
+    ("sec. 2.2", lambda s: [at(s, section="2.2")]),
+    ("§ 2.2", lambda s: [at(s, section="2.2")]),
+    ("section VI", lambda s: [at(s, section="VI")]),
+    ("p. 12", lambda s: [at(s, page="12")]),
+    ("pp. 12-14", lambda s: [at(s, page="12-14")]),
+    ("pp. 12–14", lambda s: [at(s, page="12-14")]),
+    ("page 12", lambda s: [at(s, page="12")]),
+    ("p. 2.1", lambda s: [at(s, page="2.1")]),
+    ("footnote 36; p. 12", lambda s: [note(36, s), at(s, page="12")]),
+    ("p. 12, footnote 36, 37", lambda s: [at(s, page="12"), note(36, s), note(37, s)]),
+    ("section 2.2; 157", lambda s: [at(s, section="2.2"), note(157, s)]),  # a keyword holds until the next ';'
+])
+def test_locators_an_editor_writes(answer, expected, source):
+    # Numbers cite the country's first source (plain numbers) unless the form names another source.
+    assert _cites(answer, source, "compendium") == expected(source)
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("2.1", "'2.1' in 'Footnotes or pages' is ambiguous: is it section 2.1, page 2.1 or footnotes 2 and 1? "
+            "write 'section 2.1', 'p. 2.1' or 'footnotes 2, 1'"),
+    ("157, 2.1.3", "'2.1.3' in 'Footnotes or pages' is ambiguous: is it section 2.1.3, page 2.1.3 or footnotes "
+                   "2 and 1 and 3? write 'section 2.1.3', 'p. 2.1.3' or 'footnotes 2, 1, 3'"),
+    ("footnote 2.1", "'footnote 2.1' in 'Footnotes or pages' is ambiguous"),
+    ("12-14", "'12-14' in 'Footnotes or pages' is ambiguous: is it pages 12-14 or footnotes 12 to 14? "
+              "write 'pp. 12-14' or 'footnotes 12-14'"),
+    ("chapter 3", "'chapter 3' in 'Footnotes or pages' is not understood"),
+    ("footnotes 38-36", "'footnotes 38-36' in 'Footnotes or pages' is not a range of footnotes"),
+    ("p.", "'p.' in 'Footnotes or pages' is not understood"),
+    (";", "'Footnotes or pages' should be footnote numbers such as 157, 158"),
+])
+def test_locators_that_could_be_read_two_ways_are_asked_about(answer, message):
+    with pytest.raises(IssueError) as error:
+        _cites(answer, None, "compendium")
+    assert str(error.value).startswith(message)
+
+
+def test_a_mixture_of_locators_becomes_a_valid_record(content_copy, tmp_path):
+    shutil.copy(FIXTURE / "sources" / "fixture-report.yaml", content_copy / "sources")
+    fixture = yaml.safe_load((FIXTURE / "sources" / "fixture-report.yaml").read_text(encoding="utf-8"))
+    number, section = fixture["notes"][0]["number"], fixture["sections"][-1]["section"]
+    body = issue_body("propose-a-practice.yml", {
+        "country": "kyrgyzstan", "kind": "Fact", "title": "Schools are told in advance",
+        "summary": "Schools learn of each returned child before the child arrives.", "source": "fixture-report",
+        "cites": f"footnote {number}; section {section}; pp. 1-2"})
+    proc = from_issue(content_copy, body, tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    record = yaml.safe_load((content_copy / "countries" / "kyrgyzstan.yaml").read_text(encoding="utf-8"))
+    assert record["facts"][0]["cites"] == [{"source": "fixture-report", "note": number},
+                                           {"source": "fixture-report", "section": section},
+                                           {"source": "fixture-report", "page": "1-2"}]
+
+
+def test_a_section_number_is_never_split_into_footnotes(content_copy, tmp_path):
+    path = content_copy / "countries" / "kyrgyzstan.yaml"
+    before = path.read_text(encoding="utf-8")
+    body = issue_body("propose-a-practice.yml", {
+        "country": "kyrgyzstan", "kind": "Fact", "title": "A fact", "summary": "A summary.", "cites": "2.1"})
+    proc = from_issue(content_copy, body, tmp_path)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == ["error: '2.1' in 'Footnotes or pages' is ambiguous: is it section 2.1, page 2.1 "
+                                        "or footnotes 2 and 1? write 'section 2.1', 'p. 2.1' or 'footnotes 2, 1'"]
+    assert path.read_text(encoding="utf-8") == before
