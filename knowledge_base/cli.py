@@ -256,10 +256,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("from-issue", help="write the record (or correction) an issue form asks for, then validate",
-                       description="Read the Markdown body of a 'Propose a practice' or 'Report a correction' issue "
-                       "(as GitHub renders the form), write the practice example, fact or quote into its country's "
-                       "record, or replace the words the site shows by the corrected ones, then validate. Prints the "
-                       "file changed. Exit 0 when the result validates, 1 otherwise.")
+                       description="Read the Markdown body of a 'Propose a practice', 'Propose a source', 'Propose a "
+                       "country' or 'Report a correction' issue (as GitHub renders the form), write the practice example, "
+                       "fact or quote into its country's record, write the new source or country record, or replace the "
+                       "words the site shows by the corrected ones, then validate. Prints the file changed. Exit 0 when "
+                       "the result validates, 1 otherwise.")
     p.add_argument("file", help="a file holding the issue's body")
     p.add_argument("--format", choices=["text", "github"], default="text", help="how to print problems (as validate)")
     p.set_defaults(func=cmd_from_issue)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import yaml
 from .problems import Problem, did_you_mean
 
 MAX_FILE_BYTES = 512 * 1024  # the largest real record is ~60 KB
+MAX_DEPTH = 20  # lists and mappings inside one another, the record's own mapping being 1; real records nest 5
 SCHEMA_LINE_PREFIX = "# yaml-language-server: $schema="
 
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
@@ -58,10 +60,15 @@ class LoadedFile:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _linked_folder(folder: str) -> tuple[str, str]:
+    return (f"{folder}/ is a symbolic link: record folders must be real folders in the repository",
+            f"replace the link {folder} with a folder holding the records")
+
+
 class _Refused(Exception):
-    def __init__(self, mark, message: str):
+    def __init__(self, mark, message: str, hint: str | None = None):
         super().__init__(message)
-        self.mark, self.message = mark, message
+        self.mark, self.message, self.hint = mark, message, hint
 
 
 def _pos(mark) -> tuple[int, int]:
@@ -76,9 +83,27 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
         loaded.problems.append(Problem(rel_path, line, col, message, hint=hint))
         return loaded
 
-    raw = abs_path.read_bytes()
+    # A record is a regular file of the repository: a link could publish any file of the machine
+    # that builds the site, and a pipe or a device would never end.
+    try:
+        if abs_path.parent.is_symlink():
+            return problem(1, 1, *_linked_folder(abs_path.parent.name))
+        info = abs_path.lstat()
+        mode = info.st_mode
+        if stat.S_ISLNK(mode):
+            return problem(1, 1, "this file is a symbolic link: records must be regular files in the repository",
+                           "copy the content into the file itself, in place of the link")
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+            return problem(1, 1, f"this is {kind}: a record is a plain text file named ID.yaml",
+                           "remove it, or move what it holds out of the record folder")
+        with abs_path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # no more than the limit, whatever the file's size
+    except OSError as exc:  # permission denied, or the file vanished after it was listed
+        return problem(1, 1, f"this file cannot be read: {(exc.strerror or str(exc)).lower()}",
+                       "check that the file exists and that you may read it")
     if len(raw) > MAX_FILE_BYTES:
-        return problem(1, 1, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}", "split the record or remove pasted material")
+        return problem(1, 1, f"file is {max(info.st_size, len(raw)):,} bytes; the limit is {MAX_FILE_BYTES:,}", "split the record or remove pasted material")
     if raw.startswith(b"\xef\xbb\xbf"):
         return problem(1, 1, "file starts with a byte-order mark (BOM)", "save the file as UTF-8 without BOM")
     try:
@@ -105,6 +130,8 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
             message += f" (noticed on line {exc.problem_mark.line + 1})"
         if "tab character" in message:
             line, col = _first_indenting_tab(text) or (line, col)
+        elif "levels deep" in message:
+            line, col = _first_too_deep(text) or (line, col)
         elif "colon followed by a space" in message:
             key, _, value = text.splitlines()[line - 1].partition(": ")
             if re.fullmatch(r"\s+[a-z_]+", key):  # an indented `field:` line, not a colon inside a text
@@ -124,9 +151,11 @@ def load_file(abs_path: Path, rel_path: str) -> LoadedFile:
     except _Refused as exc:
         loaded.data = None
         line, col = _pos(exc.mark)
-        return problem(line, col, exc.message)
+        return problem(line, col, exc.message, exc.hint)
     return loaded
 
+
+NESTING_HINT = "look for a [ or { that is never closed, or for a '- ' or an indentation too many"
 
 # The parser's messages, in words an editor can act on: (its words, ours, a hint, point at where it noticed?)
 _YAML_MESSAGES = [
@@ -161,6 +190,9 @@ _YAML_MESSAGES = [
      "put the value in quotes", False),
     ("found undefined alias", "a value starts with '*', which YAML reads as a reference",
      "put the value in quotes", True),
+    # libyaml gives up past 1,000 levels of brackets or indentation (load_file then says where it started)
+    ("exceeded maximum nesting depth",
+     f"the value is nested a thousand levels deep or more; records nest at most {MAX_DEPTH} levels", NESTING_HINT, True),
 ]
 
 
@@ -180,6 +212,38 @@ def _first_indenting_tab(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _depth(node) -> int:
+    """How many lists and mappings deep `node` goes, itself being 1. With a stack of its own, so that no depth
+    can exhaust Python's, and each node once, so that aliases (refused anyway) cannot make it long."""
+    deepest, seen, stack = 0, set(), [(node, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, yaml.ScalarNode) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, depth)
+        children = node.value if isinstance(node, yaml.SequenceNode) else [value for _, value in node.value]
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _first_too_deep(text: str) -> tuple[int, int] | None:
+    """Where lists and mappings first nest deeper than MAX_DEPTH, in a file libyaml gave up on (it says only
+    where it gave up, 1,000 levels in). PyYAML's pure-Python parser has no depth limit of its own and hands
+    out events as it reads, so the walk stops right there."""
+    parser, depth = yaml.SafeLoader(text), 0
+    try:
+        while (event := parser.get_event()) is not None and not isinstance(event, yaml.StreamEndEvent):
+            depth += isinstance(event, yaml.CollectionStartEvent) - isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                return _pos(event.start_mark)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    return None
+
+
 # After a plain value, " #4" (one space) or "#word" reads like the text going on, not like a
 # comment ("  # a comment" is how comments are written): YAML would drop it silently.
 _SWALLOWED = re.compile(r"^(?: #|\s+#(?=\S))")
@@ -190,6 +254,10 @@ def _construct(node, path: Path_, loaded: LoadedFile, seen: set[int], lines: lis
         # The composer hands back the same node for every alias of an anchor.
         raise _Refused(node.start_mark, "YAML anchors and aliases (&name, *name) are not allowed; write the value out")
     seen.add(id(node))
+    if len(path) >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+        # Constructing recurses once per level: stop here, long before Python's own limit.
+        raise _Refused(node.start_mark, f"the value is nested {len(path) + _depth(node):,} levels deep; "
+                       f"records nest at most {MAX_DEPTH} levels", NESTING_HINT)
     loaded.source_map.values[path] = _pos(node.start_mark)
 
     if isinstance(node, yaml.ScalarNode):
@@ -269,11 +337,21 @@ def discover(root: Path, folders) -> tuple[list[Path], list[Problem]]:
     for folder in folders:
         base = root / folder
         if not base.is_dir():
+            if base.is_symlink():  # to nothing; a link to a folder is refused file by file, by load_file
+                refuse(base, *_linked_folder(folder))
             continue
-        for path in sorted(base.iterdir()):
+        try:
+            entries = sorted(base.iterdir())
+        except OSError as exc:
+            refuse(base, f"this folder cannot be read: {(exc.strerror or str(exc)).lower()}",
+                   "check that you may read it")
+            continue
+        for path in entries:
             if path.name.startswith("."):
                 continue
-            if path.is_dir():
+            # Links and anything else named ID.yaml go to load_file, which refuses them: a record that
+            # cannot be read is reported once, and what cites it is not reported as well.
+            if path.is_dir() and not (path.suffix == RECORD_SUFFIX or path.is_symlink()):
                 for inner in sorted(path.rglob("*")):
                     if inner.is_file() and not inner.name.startswith("."):
                         refuse(inner, f"this file is not read: records sit directly in {folder}/, not in a subfolder",

@@ -40,11 +40,20 @@ class Result:
 _per_file: dict[Path, tuple[tuple[int, int], ValidRecord | None, list[Problem]]] = {}
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """When a file last changed, and its size; of a link itself, not what it points to (load refuses links).
+    None when it cannot be told: load_file then says why."""
+    try:
+        stat = path.lstat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 def _load_and_validate(path: Path, root: Path) -> tuple[ValidRecord | None, list[Problem]]:
-    stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_size)
+    stamp = _stamp(path)
     cached = _per_file.get(path)
-    if cached and cached[0] == stamp:
+    if stamp and cached and cached[0] == stamp:
         return cached[1], cached[2]
     record, problems = validate_file(load_file(path, path.relative_to(root).as_posix()))
     _per_file[path] = (stamp, record, problems)
@@ -114,7 +123,7 @@ def check_cached(root: Path = REPO_ROOT) -> Result:
     """`check`, reused while no record file changed (a build runs it twice)."""
     root = root.resolve()
     files, _ = discover(root, RECORD_KINDS)
-    stamp = (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files),
+    stamp = (tuple((str(p), _stamp(p)) for p in files),
              os.environ.get("KB_SOURCES_DIR"), os.environ.get("KB_REQUIRE_SOURCES"))
     cached = _cache.get(root)
     if cached and cached[0] == stamp:

@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from .models import SLUG_PATTERN, SourceText
-from .pipeline import check
+from .pipeline import Result, check
 from .source_texts import find_text, sha256_of, sources_dirs, where_to_put
 
 KINDS = {"source": "sources", "practice": "practices", "country": "countries", "lesson": "lessons", "quote": None}
@@ -23,6 +23,26 @@ class ScaffoldError(ValueError):
 
 def _template(kind: str) -> str:
     return files("knowledge_base").joinpath("templates", "new", f"{kind}.yaml").read_text(encoding="utf-8")
+
+
+def _free_id(root: Path, new_id: str) -> Result:
+    """The knowledge base as it is, once `new_id` is known to be a slug that no record uses."""
+    if not re.fullmatch(SLUG_PATTERN, new_id):
+        raise ScaffoldError(f"{new_id!r} is not a slug (lower-case letters, digits and single hyphens)")
+    result = check(root)
+    taken = {value for vr in result.records for value in _ids(vr.record)}
+    if new_id in taken:
+        raise ScaffoldError(f"id {new_id!r} already exists")
+    return result
+
+
+def new_record_path(root: Path, kind: str, new_id: str) -> tuple[Path, Result]:
+    """Where a new record of `kind` (source, practice, country, lesson) goes; refuses a bad or taken id."""
+    result = _free_id(root, new_id)
+    path = root / KINDS[kind] / f"{new_id}.yaml"
+    if path.exists() or path.is_symlink():  # an invalid record keeps its name; writing would follow a link
+        raise ScaffoldError(f"{path.relative_to(root).as_posix()} already exists")
+    return path, result
 
 
 # Without --text: the lines to uncomment once the text is at hand.
@@ -61,14 +81,8 @@ def text_advice(text_file: Path) -> str | None:
 def scaffold(root: Path, kind: str, new_id: str, country: str | None = None, text_file: Path | None = None) -> Path:
     if text_file is not None and kind != "source":
         raise ScaffoldError("--text is for a new source only")
-    if not re.fullmatch(SLUG_PATTERN, new_id):
-        raise ScaffoldError(f"{new_id!r} is not a slug (lower-case letters, digits and single hyphens)")
-    result = check(root)
-    taken = {value for vr in result.records for value in _ids(vr.record)}
-    if new_id in taken:
-        raise ScaffoldError(f"id {new_id!r} already exists")
-
     if kind == "quote":
+        _free_id(root, new_id)
         if not country:
             raise ScaffoldError("a quote goes inside a country: add --country ID")
         path = root / "countries" / f"{country}.yaml"
@@ -84,12 +98,9 @@ def scaffold(root: Path, kind: str, new_id: str, country: str | None = None, tex
         path.write_text(text, encoding="utf-8")
         return path
 
-    folder = root / KINDS[kind]
-    path = folder / f"{new_id}.yaml"
-    if path.exists():
-        raise ScaffoldError(f"{path.relative_to(root)} already exists")
+    path, result = new_record_path(root, kind, new_id)
     numbers = [getattr(vr.record, "number", 0) for vr in result.records if vr.kind == KINDS[kind]]
-    folder.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     text = text_lines(new_id, text_file) if kind == "source" else ""
     path.write_text(_template(kind).format(id=new_id, number=max(numbers, default=0) + 1, text=text), encoding="utf-8")
     return path

@@ -5,11 +5,14 @@ line the error points at. The file is written by the test, so the expected line
 is known exactly.
 """
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 
 from helpers import assert_no_traceback, line_of, run_cli
+from knowledge_base.load import MAX_DEPTH, load_file
 
 SCHEMA = "# yaml-language-server: $schema=../schema/lesson.schema.json\n"
 GOOD_LESSON = SCHEMA + """id: lesson-test
@@ -94,6 +97,100 @@ def test_billion_laughs_is_refused_quickly(content_copy):
     proc = validate(content_copy)
     assert time.perf_counter() - started < 10  # a whole CLI run; the refusal itself is instant
     assert_error(proc, PATH, 2, "anchors and aliases")
+
+
+# --- files that are not plain records, and records nested too deep ------------------
+
+LINK_MESSAGE = "this file is a symbolic link: records must be regular files in the repository"
+
+
+def only_problems(proc) -> list[str]:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_a_link_to_a_file_outside_is_refused_unread(content_copy, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "secret.yaml"
+    outside.write_text(GOOD_LESSON.replace("A test lesson", "Outside words"), encoding="utf-8")  # a valid lesson
+    (content_copy / PATH).symlink_to(outside)
+    proc = validate(content_copy)
+    assert only_problems(proc) == [f"{PATH}:1:1: {LINK_MESSAGE} (hint: copy the content into the file itself, "
+                                   "in place of the link)"]
+    assert "Outside words" not in proc.stdout + proc.stderr
+
+
+def test_a_dangling_link_is_refused(content_copy, tmp_path):
+    (content_copy / PATH).symlink_to(tmp_path / "nowhere" / "lesson.yaml")
+    assert_error(validate(content_copy), PATH, 1, f"{PATH}:1:1: {LINK_MESSAGE}")
+
+
+def test_a_linked_record_folder_is_refused_without_a_cascade(content_copy, tmp_path_factory):
+    # Practices and lessons name countries: their references must not be reported as well.
+    target = tmp_path_factory.mktemp("outside") / "countries"
+    (content_copy / "countries").rename(target)
+    (content_copy / "countries").symlink_to(target)
+    names = sorted(p.name for p in target.glob("*.yaml"))
+    assert only_problems(validate(content_copy)) == [
+        f"countries/{name}:1:1: countries/ is a symbolic link: record folders must be real folders in the repository "
+        "(hint: replace the link countries with a folder holding the records)" for name in names]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda path: path.mkdir(), "this is a folder: a record is a plain text file named ID.yaml"),
+    (lambda path: os.mkfifo(path), "this is not a regular file"),  # reading it would never end
+], ids=["folder-named-yaml", "pipe"])
+def test_a_record_path_that_is_not_a_regular_file(content_copy, make, message):
+    make(content_copy / PATH)
+    [problem] = only_problems(validate(content_copy))
+    assert problem.startswith(f"{PATH}:1:1: {message}"), problem
+
+
+def test_a_file_that_vanishes_after_it_was_listed(content_copy, monkeypatch):
+    from knowledge_base import pipeline
+
+    listed = pipeline.discover
+    monkeypatch.setattr(pipeline, "discover", lambda root, folders: (
+        listed(root, folders)[0] + [root / "lessons" / "gone.yaml"], listed(root, folders)[1]))
+    result = pipeline.check(content_copy)
+    assert [p.format() for p in result.problems] == [
+        "lessons/gone.yaml:1:1: this file cannot be read: no such file or directory "
+        "(hint: check that the file exists and that you may read it)"]
+
+
+def test_a_file_that_may_not_be_read(tmp_path, monkeypatch):
+    path = tmp_path / "lesson-test.yaml"
+    path.write_text(GOOD_LESSON, encoding="utf-8")
+
+    def denied(self, *args, **kwargs):  # chmod 0 would not stop the tests when they run as root
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "open", denied)
+    [problem] = load_file(path, PATH).problems
+    assert (problem.line, problem.col, problem.message) == (1, 1, "this file cannot be read: permission denied")
+
+
+# The countries list is at level 2 (the record is 1): level MAX_DEPTH + 1 opens at its MAX_DEPTH-th bracket
+# or '- '. 600 levels end in Python's RecursionError unless refused; past 1,000, libyaml gives up itself.
+LINE = GOOD_LESSON.splitlines().index("countries: []") + 1
+FLOW_COL = len("countries: ") + MAX_DEPTH
+
+
+@pytest.mark.parametrize("nested, line, col, message", [
+    ("countries: " + "[" * 600 + "]" * 600, LINE, FLOW_COL, f"the value is nested {600 + 1} levels deep"),
+    ("countries:\n" + "- " * 600 + "germany", LINE + 1, 2 * (MAX_DEPTH - 1) + 1, f"the value is nested {600 + 1} levels deep"),
+    ("countries: " + "[" * 20_000 + "]" * 20_000, LINE, FLOW_COL, "the value is nested a thousand levels deep or more"),
+], ids=["600-brackets", "600-dashes", "20000-brackets"])
+def test_deep_nesting_is_refused_where_it_goes_too_deep(content_copy, nested, line, col, message):
+    write(content_copy, GOOD_LESSON.replace("countries: []", nested))
+    [problem] = only_problems(validate(content_copy))
+    assert problem.startswith(f"{PATH}:{line}:{col}: "), problem
+    assert f"{message}; records nest at most {MAX_DEPTH} levels (hint: look for a [ or {{ that is never closed" in problem
+
+
+def test_nesting_up_to_the_limit_is_read(content_copy):
+    nested = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)  # with the record itself, MAX_DEPTH levels
+    write(content_copy, GOOD_LESSON.replace("countries: []", f"countries: []\nnote: {nested}"))
+    assert_error(validate(content_copy), PATH, LINE + 1, "unknown field 'note'")  # read, then judged by the model
 
 
 def test_python_tags_are_refused(content_copy):
