@@ -128,3 +128,68 @@ def test_every_record_page_has_the_edit_and_report_links_the_guide_promises(buil
         path = real.kb.paths[record.id]
         assert f'<a href="{repo}/edit/main/{path}" rel="noopener">Edit this record</a>' in html, page
         assert f"{repo}/issues/new?template=report-a-correction.yml" in html and f"record={path.replace('/', '%2F')}" in html
+
+
+NEW_TEXT = ROOT / "tests" / "fixtures" / "new-source" / "pilot-evaluation.txt"  # a fictional report
+
+
+def test_a_new_source_and_a_new_country_from_it_work_as_the_guide_writes_them(content_copy, tmp_path):
+    """The addition an editor makes from a newer report: the source with its text where the guide says,
+    a country drawn from it alone (no figures, no operations) and two quotes cited by section and by page.
+    validate (requiring every text), build and search take it in; a changed word of a quote is reported
+    against the new source's text."""
+    import json
+    import shutil
+
+    import yaml
+
+    from conftest import compendium_dir
+
+    shared = tmp_path / "shared"  # ../shared/ beside the clone, as the guide describes it
+    (shared / "sources").mkdir(parents=True)
+    if compendium_dir():
+        shutil.copytree(compendium_dir(), shared / "compendium")
+    env = {**without_texts(tmp_path), "KB_SHARED_DIR": str(shared), "KB_REQUIRE_SOURCES": "1" if compendium_dir() else ""}
+
+    proc = run_cli("new", "source", "pilot-evaluation", "--text", str(NEW_TEXT), root=content_copy, env=env)
+    assert proc.returncode == 0 and f"put a copy of {NEW_TEXT.name} in {shared / 'sources' / NEW_TEXT.name}" in proc.stderr
+    shutil.copy(NEW_TEXT, shared / "sources")  # ...as the command says
+    source = content_copy / "sources" / "pilot-evaluation.yaml"
+    notes = "".join(f"  - number: {n}\n    text: {text}\n" for n, text in
+                    re.findall(r"(?m)^\[(\d+)\] (.+)$", NEW_TEXT.read_text(encoding="utf-8")))
+    source.write_text(source.read_text(encoding="utf-8")
+                      .replace('"TODO: the title, as the document gives it"', "Evaluation of the returnee support pilot")
+                      .replace('"TODO: a short name shown beside its citations"', "Pilot evaluation")
+                      .replace('"TODO: the institution"', "Ministry of Social Affairs")
+                      .replace("issued: null", 'issued: "2025"') + "notes:\n" + notes, encoding="utf-8")
+
+    assert run_cli("new", "country", "belgium", root=content_copy, env=env).returncode == 0
+    country = content_copy / "countries" / "belgium.yaml"
+    guide = yaml.safe_load(block_with("yaml", "source: pilot-evaluation\nsummary:"))
+    scaffolded = country.read_text(encoding="utf-8")
+    head = scaffolded[:scaffolded.index("name:")]
+    country.write_text(head + yaml.safe_dump({"name": "Belgium", **guide}, sort_keys=False, allow_unicode=True),
+                       encoding="utf-8")
+    proc = run_cli("validate", root=content_copy, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    proc = run_cli("build", root=content_copy, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    site = content_copy / "site"
+    page = (site / "countries" / "belgium.html").read_text(encoding="utf-8")
+    for quote in guide["quotes"]:
+        assert f'id="{quote["id"]}"' in page and quote["text"] in page
+    assert 'href="#note-pilot-evaluation-s-2-2"' in page and 'href="#note-pilot-evaluation-p-1"' in page
+    assert 'id="note-pilot-evaluation-1"' in page  # note 1 and page 1 are two places
+    assert 'href="../countries/belgium.html"' in (site / "sources" / "pilot-evaluation.html").read_text(encoding="utf-8")
+    bib = (site / "downloads" / "sources.bib").read_text(encoding="utf-8")
+    entry = bib[bib.index("{pilot-evaluation,"):].split("\n}", 1)[0]
+    assert "year = {2025}" in entry and "Ministry of Social Affairs" in entry
+    hits = json.loads(run_cli("search", '"came back every week"', "--json", root=content_copy, env=env).stdout)["hits"]
+    assert hits[0]["id"] == "belgium-quote-trust" and hits[0]["country"] == ["belgium"]
+
+    country.write_text(country.read_text(encoding="utf-8").replace("trusted us", "believed us"), encoding="utf-8")
+    proc = run_cli("validate", root=content_copy, env=env)
+    assert proc.returncode == 1
+    [error] = [l for l in proc.stdout.splitlines() if l.startswith("countries/belgium.yaml:")]
+    assert f"not found verbatim in {NEW_TEXT.name}" in error and "“believed” where the source has “trusted”" in error
