@@ -98,7 +98,9 @@ def serve_site(root: Path, dev_addr: str, report, notify) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    result = check(root)
+    from .pipeline import check as check_all
+
+    result = check_all(root, pages=True)  # as validate: a page the build would reject is said at once
     notify(result.notices)
     if result.problems:
         report(result.problems)
