@@ -107,8 +107,17 @@ def richest(kb):
 
 
 def a_word_of(kb) -> str:
-    """A word the search finds: the longest word of the first country's summary."""
-    return max(re.findall(r"[A-Za-z]{4,}", kb.countries[0].summary), key=len).lower()
+    """A word of the first country's summary that the search finds, the longest whose stem starts no word
+    of another stem (the site's search also matches a word's beginning: 'return' finds 'returnees')."""
+    from whoosh.lang.porter2 import stem
+
+    from knowledge_base.rules import strings_of
+
+    vocabulary = {w for r in kb.records() for _, text in strings_of(r) for w in re.findall(r"[a-z]+", text.lower())}
+    for word in sorted(set(re.findall(r"[a-z]{4,}", kb.countries[0].summary.lower())), key=lambda w: (-len(w), w)):
+        if all(stem(other) == stem(word) for other in vocabulary if other.startswith(stem(word))):
+            return word
+    raise AssertionError("no word of the first country's summary to search for")
 
 
 def key_pages(kb) -> dict[str, str]:

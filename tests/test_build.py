@@ -75,7 +75,8 @@ def test_a_navigation_section_too_long_lists_only_its_index(real):
            {"Research": [{"Sources": "sources/index.md"}]}]
     expanded, unlisted = mkdocs_hook._expand_nav(nav, real.kb)
     assert len(expanded[1]["Countries"]) == 1 + len(real.kb.countries)
-    assert expanded[2]["Research"][0]["Sources"] == ["sources/index.md", {"Compendium": "sources/compendium.md"}]
+    assert expanded[2]["Research"][0]["Sources"] == ["sources/index.md", *({s.short_title: f"sources/{s.id}.md"}
+                                                                         for s in real.kb.sources.values())]
     assert unlisted == ("speakers/",)
 
     many = [SimpleNamespace(id=f"c{i}", name=f"Country {i}") for i in range(mkdocs_hook.NAV_LIMIT + 1)]

@@ -58,7 +58,8 @@ def test_the_walk_through_adds_an_example_a_quote_and_a_footnote(content_copy, t
     proc = run_cli("validate", root=content_copy, env=no_texts)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"^ok: \d+ records valid", proc.stderr, re.M), "CONTRIBUTING.md says what a clean validate prints"
-    assert re.search(r"^notice: quotes and notes of 1 source\(s\) were not checked", proc.stderr, re.M)
+    assert re.search(rf"^notice: quotes and notes of {len(list((content_copy / 'sources').glob('*.yaml')))} source\(s\) "
+                     "were not checked", proc.stderr, re.M)
 
     proc = run_cli("build", root=content_copy, env=no_texts)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -151,10 +152,14 @@ def test_a_new_source_and_a_new_country_from_it_work_as_the_guide_writes_them(co
         shutil.copytree(compendium_dir(), shared / "compendium")
     env = {**without_texts(tmp_path), "KB_SHARED_DIR": str(shared), "KB_REQUIRE_SOURCES": "1" if compendium_dir() else ""}
 
-    proc = run_cli("new", "source", "pilot-evaluation", "--text", str(NEW_TEXT), root=content_copy, env=env)
+    # The guide's ids, unless the knowledge base has records of those ids already (then the same, suffixed).
+    taken = {p.stem for p in content_copy.glob("*/*.yaml")}
+    source_id, country_id = ("pilot-evaluation", "belgium") if not {"pilot-evaluation", "belgium"} & taken else \
+        ("pilot-evaluation-walkthrough", "belgium-walkthrough")
+    proc = run_cli("new", "source", source_id, "--text", str(NEW_TEXT), root=content_copy, env=env)
     assert proc.returncode == 0 and f"put a copy of {NEW_TEXT.name} in {shared / 'sources' / NEW_TEXT.name}" in proc.stderr
     shutil.copy(NEW_TEXT, shared / "sources")  # ...as the command says
-    source = content_copy / "sources" / "pilot-evaluation.yaml"
+    source = content_copy / "sources" / f"{source_id}.yaml"
     notes = "".join(f"  - number: {n}\n    text: {text}\n" for n, text in
                     re.findall(r"(?m)^\[(\d+)\] (.+)$", NEW_TEXT.read_text(encoding="utf-8")))
     source.write_text(source.read_text(encoding="utf-8")
@@ -163,9 +168,10 @@ def test_a_new_source_and_a_new_country_from_it_work_as_the_guide_writes_them(co
                       .replace('"TODO: the institution"', "Ministry of Social Affairs")
                       .replace("issued: null", 'issued: "2025"') + "notes:\n" + notes, encoding="utf-8")
 
-    assert run_cli("new", "country", "belgium", root=content_copy, env=env).returncode == 0
-    country = content_copy / "countries" / "belgium.yaml"
-    guide = yaml.safe_load(block_with("yaml", "source: pilot-evaluation\nsummary:"))
+    assert run_cli("new", "country", country_id, root=content_copy, env=env).returncode == 0
+    country = content_copy / "countries" / f"{country_id}.yaml"
+    guide = yaml.safe_load(block_with("yaml", "source: pilot-evaluation\nsummary:").replace("pilot-evaluation", source_id)
+                           .replace("belgium", country_id))
     scaffolded = country.read_text(encoding="utf-8")
     head = scaffolded[:scaffolded.index("name:")]
     country.write_text(head + yaml.safe_dump({"name": "Belgium", **guide}, sort_keys=False, allow_unicode=True),
@@ -176,20 +182,20 @@ def test_a_new_source_and_a_new_country_from_it_work_as_the_guide_writes_them(co
     proc = run_cli("build", root=content_copy, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     site = content_copy / "site"
-    page = (site / "countries" / "belgium.html").read_text(encoding="utf-8")
+    page = (site / "countries" / f"{country_id}.html").read_text(encoding="utf-8")
     for quote in guide["quotes"]:
         assert f'id="{quote["id"]}"' in page and quote["text"] in page
-    assert 'href="#note-pilot-evaluation-s-2-2"' in page and 'href="#note-pilot-evaluation-p-1"' in page
-    assert 'id="note-pilot-evaluation-1"' in page  # note 1 and page 1 are two places
-    assert 'href="../countries/belgium.html"' in (site / "sources" / "pilot-evaluation.html").read_text(encoding="utf-8")
+    assert f'href="#note-{source_id}-s-2-2"' in page and f'href="#note-{source_id}-p-1"' in page
+    assert f'id="note-{source_id}-1"' in page  # note 1 and page 1 are two places
+    assert f'href="../countries/{country_id}.html"' in (site / "sources" / f"{source_id}.html").read_text(encoding="utf-8")
     bib = (site / "downloads" / "sources.bib").read_text(encoding="utf-8")
-    entry = bib[bib.index("{pilot-evaluation,"):].split("\n}", 1)[0]
+    entry = bib[bib.index(f"{{{source_id},"):].split("\n}", 1)[0]
     assert "year = {2025}" in entry and "Ministry of Social Affairs" in entry
     hits = json.loads(run_cli("search", '"came back every week"', "--json", root=content_copy, env=env).stdout)["hits"]
-    assert hits[0]["id"] == "belgium-quote-trust" and hits[0]["country"] == ["belgium"]
+    assert hits[0]["id"] == f"{country_id}-quote-trust" and hits[0]["country"] == [country_id]
 
     country.write_text(country.read_text(encoding="utf-8").replace("trusted us", "believed us"), encoding="utf-8")
     proc = run_cli("validate", root=content_copy, env=env)
     assert proc.returncode == 1
-    [error] = [l for l in proc.stdout.splitlines() if l.startswith("countries/belgium.yaml:")]
+    [error] = [l for l in proc.stdout.splitlines() if l.startswith(f"countries/{country_id}.yaml:")]
     assert f"not found verbatim in {NEW_TEXT.name}" in error and "“believed” where the source has “trusted”" in error

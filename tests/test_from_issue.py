@@ -239,8 +239,13 @@ def test_a_proposed_source_becomes_a_valid_record(content_copy, tmp_path):
 
 def test_a_source_without_its_hash_is_left_for_a_maintainer(content_copy, tmp_path):
     answers = {**SOURCE_ANSWERS, "sha256": None, "author": None}
-    proc = from_issue(content_copy, issue_body("propose-a-source.yml", answers), tmp_path)
+    body = issue_body("propose-a-source.yml", answers)
+    proc = from_issue(content_copy, body, tmp_path, env=without_texts(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Where every text is required (CI), the pull request waits for the text and its hash.
+    (content_copy / "sources" / f"{answers['id']}.yaml").unlink()
+    proc = from_issue(content_copy, body, tmp_path, env={**without_texts(tmp_path), "KB_REQUIRE_SOURCES": "1"})
+    assert proc.returncode == 1 and "this source names no text" in proc.stdout, proc.stdout + proc.stderr
     text = (content_copy / "sources" / f"{answers['id']}.yaml").read_text(encoding="utf-8")
     record = yaml.safe_load(text)
     assert "text" not in record and "author" not in record  # nothing guessed

