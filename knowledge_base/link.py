@@ -313,7 +313,7 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
             kb.primary_source[page_of(rec)] = rec.based_on[0].source
         kb.paths[rec.id] = vr.path
     kb.practices.sort(key=lambda p: p.number)
-    kb.countries.sort(key=lambda c: c.name)
+    kb.countries.sort(key=lambda c: _fold(c.name).lower())  # Île-Verte among the I
     kb.lessons.sort(key=lambda l: l.number)
     _seen_numbers(valid, report)
 

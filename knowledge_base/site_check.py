@@ -85,9 +85,16 @@ class _Reader(HTMLParser):
             self.in_article = False
 
     def handle_data(self, data):
-        if not self.in_article or (self.stack and self.stack[-1][1]) or not data.strip():
+        if not self.in_article or not data.strip():
             return
-        for pattern, what in LEAKS:
+        leaks = LEAKS
+        if self.stack and self.stack[-1][1]:
+            # Inline code shows its text as written: a backslash escape there is still an artefact.
+            inline_code = self.stack[-1][0] == "code" and not any(tag == "pre" for tag, _, _ in self.stack)
+            if not inline_code:
+                return
+            leaks = LEAKS[:1]
+        for pattern, what in leaks:
             match = pattern.search(data)
             if match:
                 around = " ".join(data[max(0, match.start() - 12):match.end() + 12].split())

@@ -110,3 +110,10 @@ def test_every_knowledge_base_builds_a_site_with_none_of_these_defects(site, loa
                     for f in (ROOT / "site_src").rglob("*.md")}
     record_text = "\n".join(" ".join(v.split()) for vr in loaded.records for _, v in strings_of(vr.record))
     assert check_site(site, code_pages=hand_written, base="/knowledge-base/", record_text=record_text) == []
+
+
+def test_an_escape_in_inline_code_is_found_but_not_in_a_code_block(tmp_path):
+    body = ('<p>its text, <code>field\\-notes\\.txt</code></p>'
+            '<details class="kb-cite"><pre><code>@misc{x, title = {A \\& B}}</code></pre></details>')
+    assert messages(check_site(site(tmp_path, {"other.html": body}))) == [
+        "shows a Markdown escape as text: 'field\\\\-notes\\\\.txt'"]
