@@ -160,6 +160,38 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
+def cmd_protect(args) -> int:
+    import re
+
+    from .protect import protect
+
+    path = _root(args) / "sources" / f"{args.source}.yaml"
+    if not path.is_file():
+        print(f"error: no source {args.source!r} (sources/{args.source}.yaml)", file=sys.stderr)
+        return EXIT_USAGE
+    phrases = [line.strip() for line in sys.stdin] if args.phrase == "-" else [args.phrase]
+    try:
+        entries = [protect(phrase) for phrase in phrases if phrase]
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    lines = "".join(f"  - {{salt: {e['salt']}, sha256: {e['sha256']}, length: {e['length']}}}\n" for e in entries)
+    text = path.read_text(encoding="utf-8")
+    match = re.search(r"(?m)^do_not_publish:[ \t]*(\[\])?[ \t]*\n", text)
+    if match:
+        text = text[:match.start()] + "do_not_publish:\n" + lines + text[match.end():]
+    elif re.search(r"(?m)^do_not_publish:", text):
+        print(f"error: sources/{args.source}.yaml lists do_not_publish in another form: write it as a list, one "
+              "entry per line", file=sys.stderr)
+        return EXIT_USAGE
+    else:
+        text = text.rstrip("\n") + "\ndo_not_publish:\n" + lines
+    path.write_text(text, encoding="utf-8")
+    print(f"sources/{args.source}.yaml: {len(entries)} detail(s) protected (their hashes only are written)",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_from_issue(args) -> int:
     from .issue_forms import IssueError, apply_issue
 
@@ -264,6 +296,16 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="a file holding the issue's body")
     p.add_argument("--format", choices=["text", "github"], default="text", help="how to print problems (as validate)")
     p.set_defaults(func=cmd_from_issue)
+
+    p = sub.add_parser("protect", help="add a detail that identifies a returnee to a source's do_not_publish, as a hash",
+                       description="Write the salted hash of a phrase that identifies an individual returnee (a name, "
+                       "an age) under the do_not_publish of a source, never the phrase itself; validate then refuses "
+                       "it in every record, however it is disguised (case, hyphens, spaces, number words). Give - "
+                       "to read the phrases from standard input, one per line, so that they stay out of the shell's "
+                       "history.")
+    p.add_argument("phrase", help="the phrase (a name, an age as the source words it), or - to read phrases from standard input")
+    p.add_argument("--source", required=True, help="the id of the source that prints it")
+    p.set_defaults(func=cmd_protect)
 
     p = sub.add_parser("schema", help="write the JSON Schemas of the record kinds into schema/",
                        description="Generate one JSON Schema per record kind from the Pydantic models.")

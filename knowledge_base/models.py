@@ -264,6 +264,16 @@ class BoxMarkers(Record):
     quotes: Regex | None = Field(default=None, description="Marks a boxed quote.", examples=[r"(?m)^Box \d+\.\d+\."])
 
 
+class ProtectedDetail(Record):
+    """A phrase that identifies a returnee, kept as a salted hash of its normal form (knowledge_base/protect.py)."""
+
+    salt: Annotated[str, Field(pattern=pattern(r"^[0-9a-f]{16}$", "a salt is 16 characters 0-9 and a-f"))] = Field(
+        description="Random, written by `python build.py protect`.")
+    sha256: Annotated[str, Field(pattern=pattern(r"^[0-9a-f]{64}$", "a SHA-256 is 64 characters 0-9 and a-f"))] = Field(
+        description="SHA-256 of the salt, a line break and the phrase's normal form.")
+    length: int = Field(ge=1, le=200, description="The number of characters of the phrase's normal form.")
+
+
 class Source(Record):
     """A source document: its bibliographic metadata (CSL), where its text is, and its numbered notes."""
 
@@ -292,10 +302,10 @@ class Source(Record):
         default=None,
         description="How the source arrived at its findings (its kind of evidence), in your own words with its "
         "key terms in quotation marks; shown on the pages based on it.")
-    do_not_publish: list[Text] = Field(
+    do_not_publish: list[ProtectedDetail] = Field(
         default_factory=list,
-        description="Details the source prints that identify an individual returnee (a name, an initial with an age). "
-        "No record may contain them; they are never shown on the site or exported.")
+        description="Details the source prints that identify an individual returnee (a name, an age), each as a salted "
+        "hash, never in clear text: add one with `python build.py protect --source ID`. No record may contain them.")
     notes: list[Footnote] = Field(default_factory=list, description="Its numbered notes (footnotes), each once.")
     note: Note
 

@@ -25,6 +25,7 @@ from .fidelity import SourceDocument
 from .link import KnowledgeBase
 from .models import Locator, Quote, Source
 from .problems import Problem, field_path
+from .protect import Protected, matches
 from .source_texts import find_text, listing
 from .sourcing import check_own_words
 from .validate import ValidRecord
@@ -61,23 +62,17 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
         out.problems.append(Problem(vr.path, line, col, message, record=vr.record.id, field=field_path(path), hint=hint))
 
     texts = _source_texts(kb, by_id, dirs, require_sources, report, out)
-    # Every source's details, in one pattern: a string is searched once, however many sources list details.
-    listed_in: dict[str, tuple[str, str]] = {}  # lower case -> (as listed, source id)
-    for source in kb.sources.values():
-        for detail in source.do_not_publish:
-            listed_in.setdefault(detail.lower(), (detail, source.id))
-    identifying = re.compile("|".join(map(re.escape, listed_in))) if listed_in else None
+    protected = [Protected(d.salt, d.sha256, d.length, source.id) for source in kb.sources.values()
+                 for d in source.do_not_publish]
     for vr in valid:
         for path, value in strings_of(vr.record):
             if PLACEHOLDER.search(value):
                 report(vr, path, "a placeholder from `python build.py new` is still here",
                        "replace the TODO text with the content, or delete the field if it is optional")
-            low = value.lower()
-            if identifying is None or not identifying.search(low):  # the common case, at C speed
-                continue
-            for detail, source_id in [listed_in[d] for d in listed_in if d in low]:
-                report(vr, path, f"identifies an individual returnee ({detail!r}, listed in sources/{source_id}.yaml "
-                       "under do_not_publish)", "describe the event without the person's name, initials or age")
+            for found in set(matches(value, protected)):
+                report(vr, path, "identifies an individual returnee (a detail that "
+                       f"sources/{found.source}.yaml protects under do_not_publish)",
+                       "describe the event without the person's name, initials or age")
         if isinstance(vr.record, Source):
             _check_notes(vr, texts.get(vr.record.id), report)
         else:

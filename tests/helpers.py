@@ -8,13 +8,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_cli(*args, root: Path | None = None, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`python build.py [--root ROOT] ARGS`, capturing output; `env` adds to the environment."""
+def run_cli(*args, root: Path | None = None, timeout: int = 600, env: dict | None = None,
+            input: str | None = None) -> subprocess.CompletedProcess:
+    """`python build.py [--root ROOT] ARGS`, capturing output; `env` adds to the environment; `input` is stdin."""
     cmd = [sys.executable, str(ROOT / "build.py")]
     if root is not None:
         cmd += ["--root", str(root)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT)
+    return subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT,
+                          input=input)
 
 
 def assert_no_traceback(proc: subprocess.CompletedProcess) -> None:
