@@ -29,8 +29,8 @@ _WORD = re.compile(r"\w+")
 
 def words(text: str) -> list[str]:
     """The normal form of a text, word by word."""
+    # Dashes, hyphens, spaces of any kind and punctuation are not word characters: \w+ splits on them.
     text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(" " if unicodedata.category(c) in ("Pd", "Zs", "Cc") else c for c in text)
     out: list[str] = []
     after_tens = False
     for word in _WORD.findall(text):
