@@ -8,8 +8,8 @@ every string of every record and refuses a run whose hash is listed.
 
 The normal form folds what disguises a phrase: Unicode compatibility forms (NFKC), case, every
 dash, hyphen and space (non-breaking ones too), punctuation, and number words ("thirty-one" is
-"31"). So "a 31‑year old woman", "aged  31" and "a thirty-one-year-old woman" match the phrases
-"31 year old" and "aged 31".
+"29"). So "a 29‑year old woman", "Aged  29" and "a twenty-nine-year-old woman" match the phrases
+"29 year old" and "aged 29".
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     after_tens = False
     for word in _WORD.findall(text):
-        if after_tens and 0 < _UNITS.get(word, 0) < 10:  # thirty one -> 31
+        if after_tens and 0 < _UNITS.get(word, 0) < 10:  # twenty nine -> 29
             out[-1] = str(int(out[-1]) + _UNITS[word])
             after_tens = False
             continue
