@@ -184,8 +184,10 @@ def cmd_protect(args) -> int:
         print(f"error: sources/{args.source}.yaml lists do_not_publish in another form: write it as a list, one "
               "entry per line", file=sys.stderr)
         return EXIT_USAGE
-    else:
-        text = text.rstrip("\n") + "\ndo_not_publish:\n" + lines
+    else:  # before the notes, which editors extend at the end of the file
+        notes = re.search(r"(?m)^notes:", text)
+        text = (text[:notes.start()] + "do_not_publish:\n" + lines + text[notes.start():] if notes
+                else text.rstrip("\n") + "\ndo_not_publish:\n" + lines)
     path.write_text(text, encoding="utf-8")
     print(f"sources/{args.source}.yaml: {len(entries)} detail(s) protected (their hashes only are written)",
           file=sys.stderr)
