@@ -216,9 +216,13 @@ def and_list(items) -> Markup:
     return items[0] if len(items) == 1 else Markup(", ").join(items[:-1]) + Markup(" and ") + items[-1] if items else Markup()
 
 
-def the_sources(kb: KnowledgeBase) -> str:
-    """How a page names what the records are drawn from: 'the source' or 'the sources'."""
-    return "the source" if len(kb.sources) == 1 else "the sources"
+def the_sources(kb: KnowledgeBase, verb: str = "") -> str:
+    """How a page names what the records are drawn from, with a verb that agrees: 'the source states',
+    'the sources state' (or just 'the source' / 'the sources')."""
+    one = len(kb.sources) == 1
+    if verb and one:
+        verb += "es" if verb.endswith("o") else "s"
+    return " ".join(filter(None, ["the source" if one else "the sources", verb]))
 
 
 def plain(value: str) -> Markup:
