@@ -28,7 +28,12 @@ def report(problems, style: str = "text") -> None:
         print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
 
 
-def notify(notices, style: str = "text") -> None:
+def notify(notices, style: str = "text", warnings=()) -> None:
+    """What was not checked, and what may be wrong (warnings do not change the exit code)."""
+    for warning in warnings:
+        print(warning.format(style))
+    if warnings and style == "text":
+        print(f"{len(warnings)} warning(s)", file=sys.stderr)
     for notice in notices:
         if style == "github":
             print(f"::notice::{notice}")
@@ -39,7 +44,7 @@ def notify(notices, style: str = "text") -> None:
 def cmd_validate(args) -> int:
     result = check(_root(args), sources=args.sources, require_sources=args.require_sources or None, pages=True)
     report(result.problems, args.format)
-    notify(result.notices, args.format)
+    notify(result.notices, args.format, result.warnings)
     if result.ok and args.format == "text":
         print(f"ok: {len(result.files)} records valid", file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_PROBLEMS

@@ -107,7 +107,7 @@ def documents(kb: KnowledgeBase) -> Iterator[Doc]:
                       country=(c.id,), practice=tuple(fact.practices))
         for i, org in enumerate(c.organizations):
             name = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
-            yield Doc("organization", f"{c.id}-organization-{i + 1}", name, org.role,
+            yield Doc("organization", f"{c.id}-organization-{i + 1}", name, "\n".join([*org.aliases, org.role]),
                       site_url(page_of(c), f"{c.id}-organization-{i + 1}"), org=name, country=(c.id,),
                       practice=tuple(org.practices))
     for owner, q in kb.all_quotes():

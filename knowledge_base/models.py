@@ -453,6 +453,11 @@ class Organization(Record):
 
     name: Text = Field(description="Its name, as the source gives it.", examples=["Federal Office for Migration and Refugees"])
     abbreviation: str | None = Field(default=None, description="Its abbreviation, as the source gives it.", examples=["BAMF"])
+    aliases: list[Text] = Field(
+        default_factory=list,
+        description="Other names or spellings the source prints for it, misprints included, each exactly as printed "
+        "(validate finds each in the source's text); `note` says where and why they are one body.",
+        examples=[["AVID"]])
     kind: Literal["government", "agency", "ngo", "international", "research", "religious", "media", "other"] = Field(
         description="What kind of body it is.")
     role: Text = Field(description="What it does in this country, in your own words.")

@@ -6,7 +6,7 @@ Every stage collects problems instead of raising, so one run reports them all.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .link import KnowledgeBase, link, page_of
@@ -29,6 +29,7 @@ class Result:
     files: list[Path]
     records: list[ValidRecord]  # with their source maps, for line numbers
     notices: list[str]  # what was not checked (a source text not at hand), said once
+    warnings: list[Problem] = field(default_factory=list)  # what may be wrong: said, never failing
 
     @property
     def ok(self) -> bool:
@@ -96,7 +97,7 @@ def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sour
     problems.extend(content.problems)
     if pages and not problems:
         problems.extend(page_problems(kb, valid))
-    return Result(kb, sorted(set(problems)), files, valid, content.notices)
+    return Result(kb, sorted(set(problems)), files, valid, content.notices, sorted(set(content.warnings)))
 
 
 def records_by_page(records: list[ValidRecord]) -> dict[str, ValidRecord]:

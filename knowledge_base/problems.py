@@ -15,6 +15,7 @@ class Problem:
     record: str | None = None  # id of the record the problem is in
     field: str | None = None  # dotted field path, e.g. examples[2].practices[0]
     hint: str | None = None
+    severity: str = "error"  # or "warning": said, but it does not fail validate or the build
 
     def text(self) -> str:
         where = " ".join(x for x in (self.record, self.field) if x)
@@ -27,8 +28,9 @@ class Problem:
         if style == "github":
             # GitHub Actions annotation; '%', CR and LF must be escaped in the message.
             msg = self.text().replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            return f"::error file={self.path},line={self.line},col={self.col}::{msg}"
-        return f"{self.path}:{self.line}:{self.col}: {self.text()}"
+            return f"::{self.severity} file={self.path},line={self.line},col={self.col}::{msg}"
+        warning = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.col}: {warning}{self.text()}"
 
 
 def field_path(loc) -> str:

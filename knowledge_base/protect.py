@@ -10,6 +10,9 @@ The normal form folds what disguises a phrase: Unicode compatibility forms (NFKC
 dash, hyphen and space (non-breaking ones too), punctuation, and number words ("thirty-one" is
 "29"). So "a 29‑year old woman", "Aged  29" and "a twenty-nine-year-old woman" match the phrases
 "29 year old" and "aged 29".
+
+A detail can identify without being listed: `identifying()` finds the patterns that usually do (one
+person's exact age, a name with an initial standing for the family name), for `validate` to warn.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-_UNITS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+UNITS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                      "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
+TENS = {w: 10 * n for n, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), start=2)}
 _WORD = re.compile(r"\w+")
 
 
@@ -34,12 +37,12 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     after_tens = False
     for word in _WORD.findall(text):
-        if after_tens and 0 < _UNITS.get(word, 0) < 10:  # twenty nine -> 29
-            out[-1] = str(int(out[-1]) + _UNITS[word])
+        if after_tens and 0 < UNITS.get(word, 0) < 10:  # twenty nine -> 29
+            out[-1] = str(int(out[-1]) + UNITS[word])
             after_tens = False
             continue
-        after_tens = word in _TENS
-        out.append(str(_TENS[word]) if word in _TENS else str(_UNITS[word]) if word in _UNITS else word)
+        after_tens = word in TENS
+        out.append(str(TENS[word]) if word in TENS else str(UNITS[word]) if word in UNITS else word)
     return out
 
 
@@ -85,3 +88,19 @@ def matches(text: str, protected: Iterable[Protected]) -> Iterator[Protected]:
                 for p in protected:
                     if p.length == len(run) and digest(p.salt, run) == p.sha256:
                         yield p
+
+
+# One person's exact age ("a 29-year-old", "aged 29"), not an age group ("aged 3 to 6", "10-year-olds").
+_AGE = re.compile(r"\b(\d{1,3}) year old\b(?! ?s\b)|\baged (\d{1,3})\b(?! (?:to|and|or|\d))")
+# A first name and an initial for the family name ("Mirela K."), not a middle initial ("John F. Kennedy").
+_INITIAL = re.compile(r"\b[A-Z][a-zà-ÿ]+ [A-Z]\.(?!\s*[A-Z][a-z])(?![A-Za-z])")
+
+
+def identifying(text: str) -> list[str]:
+    """What in a text looks like a detail that identifies one person, described without repeating it."""
+    found = []
+    if _AGE.search(normal(text)):
+        found.append("one person's exact age")
+    if _INITIAL.search(unicodedata.normalize("NFKC", text)):
+        found.append("a name with an initial")
+    return found

@@ -21,11 +21,12 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
+from .closing import check_closing
 from .fidelity import SourceDocument
 from .link import KnowledgeBase
 from .models import Locator, Quote, Source
 from .problems import Problem, field_path
-from .protect import Protected, matches
+from .protect import Protected, identifying, matches
 from .source_texts import find_text, listing
 from .sourcing import check_own_words
 from .validate import ValidRecord
@@ -51,6 +52,7 @@ def _document(path: Path) -> SourceDocument:
 class ContentCheck:
     problems: list[Problem] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path], require_sources: bool = False) -> ContentCheck:
@@ -73,11 +75,24 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
                 report(vr, path, "identifies an individual returnee (a detail that "
                        f"sources/{found.source}.yaml protects under do_not_publish)",
                        "describe the event without the person's name, initials or age")
+            found = identifying(value)
+            if found:
+                what = " and ".join(found)
+                line, col = vr.source_map.locate(path)
+                out.warnings.append(Problem(
+                    vr.path, line, col, f"{what}: does it identify an individual returnee?", record=vr.record.id,
+                    field=field_path(path), severity="warning",
+                    hint="an official or an author may be named as the source names them; a returnee may not: "
+                         "describe the event without the person's name, initials or exact age, and add the detail "
+                         "to do_not_publish with `python build.py protect`"))
         if isinstance(vr.record, Source):
             _check_notes(vr, texts.get(vr.record.id), report)
         else:
             _check_quotes(vr, kb, texts, report)
             _check_complete(vr, kb, texts, report)
+            _check_aliases(vr, texts, report)
+            check_closing(vr.record, texts, vr.record.based_on[0].source,
+                          lambda path, message, hint, vr=vr: report(vr, path, message, hint))
             sources = {b.source for b in vr.record.based_on}
             documents = [texts[source] for source in sorted(sources) if source in texts]
             # A heading may come from any of the record's sources: judge it only with all their texts at hand.
@@ -170,6 +185,18 @@ def _check_quotes(vr: ValidRecord, kb: KnowledgeBase, texts: dict[str, SourceDoc
         if documents and not PLACEHOLDER.search(quote.text) and not any(d.contains(quote.text) for d in documents):
             report(vr, path + ("text",), documents[0].first_difference(quote.text).describe(documents[0].path.name),
                    "copy the quote exactly; only mend words the PDF broke")
+
+
+def _check_aliases(vr: ValidRecord, texts: dict[str, SourceDocument], report) -> None:
+    """An organization's other names are the source's own: each is printed in one of its sources' texts."""
+    primary = vr.record.based_on[0].source
+    for i, org in enumerate(getattr(vr.record, "organizations", [])):
+        documents = [texts[s] for s in _sources_of(org, primary) if s in texts]
+        for j, alias in enumerate(org.aliases):
+            if documents and not any(d.contains(alias) for d in documents):
+                report(vr, ("organizations", i, "aliases", j),
+                       f"the other name “{alias}” is not printed in {documents[0].path.name}",
+                       "copy the name exactly as the source prints it, misprints included")
 
 
 def _check_complete(vr: ValidRecord, kb: KnowledgeBase, texts: dict[str, SourceDocument], report) -> None:

@@ -50,7 +50,7 @@ def build_site(root: Path, report, notify, strict: bool = True) -> int:
     from mkdocs.exceptions import MkDocsException
 
     result = check(root)
-    notify(result.notices)
+    notify(result.notices, warnings=result.warnings)
     if result.problems:
         report(result.problems)
         print("build stopped: fix the problems above; site/ was left untouched", file=sys.stderr)
@@ -101,7 +101,7 @@ def serve_site(root: Path, dev_addr: str, report, notify) -> int:
     from .pipeline import check as check_all
 
     result = check_all(root, pages=True)  # as validate: a page the build would reject is said at once
-    notify(result.notices)
+    notify(result.notices, warnings=result.warnings)
     if result.problems:
         report(result.problems)
         return 1

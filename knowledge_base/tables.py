@@ -169,9 +169,10 @@ TABLES = [
     Table("organizations", "Ministries, agencies, NGOs and international bodies, and their role in each country.", [
         ID, COUNTRY, Column("name", "string", "Its name, as the source gives it.", search=True),
         Column("abbreviation", "string", "Its abbreviation."),
+        Column("aliases", "list", "Other names or spellings the source prints for it.", search=True),
         Column("kind", "string", "government, agency, ngo, international, research, religious, media, other."),
         Column("role", "string", "What it does there, in the editors' words.", search=True), PRACTICES, FOOTNOTES, PLACES],
-        lambda kb: [(f"{c.id}-organization-{i + 1}", c.id, o.name, o.abbreviation, o.kind, o.role, o.practices,
+        lambda kb: [(f"{c.id}-organization-{i + 1}", c.id, o.name, o.abbreviation, o.aliases, o.kind, o.role, o.practices,
                      note_ids(o.cites), places(o.cites)) for c in kb.countries for i, o in enumerate(c.organizations)],
         label="name"),
     Table("lessons", "The lessons learned.", [

@@ -262,3 +262,13 @@ def test_a_country_is_never_a_speaker(real):
              for owner, quote in real.kb.all_quotes()
              for name in (quote.speaker, quote.organization) if name and name.lower().removeprefix("the ") in countries]
     assert not wrong, "\n".join(wrong)
+
+
+def test_an_other_name_the_source_does_not_print_is_refused(tmp_path):
+    shutil.copytree(OTHER_KB, tmp_path / "kb")
+    path = tmp_path / "kb" / "countries" / "ile-verte.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    aliases: [" in text, "the fictional knowledge base lost its organization with another name"
+    path.write_text(re.sub(r"    aliases: \[", "    aliases: [Office of Returns, ", text, count=1), encoding="utf-8")
+    [error] = errors_at(validate(tmp_path / "kb"), "countries/ile-verte.yaml", line_of(path, "    aliases: ["))
+    assert "the other name “Office of Returns” is not printed in harbour-review.txt" in error

@@ -180,3 +180,11 @@ def test_readme_json_example_matches_the_real_output(compendium_indexed):
     assert set(documented["facets"]) == set(real["facets"])
     page = documented["hits"][0]["url"].split("#")[0]
     assert any(hit["url"].split("#")[0] == page for hit in real["hits"]), "README shows URLs the site does not use"
+
+
+def test_an_organization_is_found_by_each_of_its_other_names(indexed, loaded):
+    named = [(f"{c.id}-organization-{i + 1}", alias) for c in loaded.kb.countries
+             for i, o in enumerate(c.organizations) for alias in o.aliases]
+    for org_id, alias in named:
+        hits = search(indexed, f'"{alias}"', "--kind", "organization", "--limit", "100")["hits"]
+        assert org_id in {h["id"] for h in hits}, f"{alias!r} does not find {org_id}"

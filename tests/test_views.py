@@ -91,8 +91,13 @@ def test_organizations_directory_lists_every_organization_with_its_practices(sit
         assert f'id="{entries[0][2]}"' in html
         assert " ".join(name.split()) in plain
         section = section_at(html, entries[0][2])
-        for country, organization, _ in entries:
+        for country, organization, anchor in entries:
             assert f'href="countries/{country.id}.html"' in section, f"{name}: {country.id} missing"
+            # its other names, under its heading here and in its row on the country's page
+            row = section_at(page(site, f"countries/{country.id}"), anchor, "tr")
+            for alias in organization.aliases:
+                assert f"Also printed as" in text_of(section) and alias in text_of(section), f"{name}: {alias}"
+                assert alias in text_of(row), f"{country.id}: {name}'s other name {alias!r} missing"
             for pid in organization.practices:
                 assert f'href="practices/{pid}.html"' in section, f"{name}: practice {pid} missing"
 
