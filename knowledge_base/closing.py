@@ -47,10 +47,13 @@ TEXT_FIELDS = ("text", "summary", "role", "label")
 def numbers(text: str) -> set[str]:
     """The numbers a text states, as digits: "2,400" is 2400, "thirty-one" is 31, "six-month" holds 6."""
     found: set[str] = set()
-    tens = None
+    tens = unit = None
     for match in _NUMBER.finditer(_HALF.sub(_halved, _POINTER.sub(" ", text))):
         token = match.group().lower()
-        if token[0].isdigit():
+        if token == "hundred":  # "a hundred", "one hundred", "two hundred"; "hundreds" states no figure
+            found.discard(str(unit))
+            found.add(str(100 * (unit or 1)))
+        elif token[0].isdigit():
             found.add(_plain(token.replace(",", "")))
         elif token in TENS:
             found.add(str(TENS[token]))
@@ -59,6 +62,7 @@ def numbers(text: str) -> set[str]:
                 found.discard(str(tens))
             found.add(str(UNITS[token] + (tens if tens is not None and UNITS[token] < 10 else 0)))
         tens = TENS.get(token)
+        unit = UNITS.get(token, 1 if token == "a" else None)
     return found
 
 
