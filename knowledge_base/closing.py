@@ -50,9 +50,10 @@ def numbers(text: str) -> set[str]:
     tens = unit = None
     for match in _NUMBER.finditer(_HALF.sub(_halved, _POINTER.sub(" ", text))):
         token = match.group().lower()
-        if token == "hundred":  # "a hundred", "one hundred", "two hundred"; "hundreds" states no figure
-            found.discard(str(unit))
-            found.add(str(100 * (unit or 1)))
+        if token == "hundred":  # "a hundred", "two hundred"; "several hundred" and "hundreds" state no figure
+            if unit is not None:
+                found.discard(str(unit))
+                found.add(str(100 * unit))
         elif token[0].isdigit():
             found.add(_plain(token.replace(",", "")))
         elif token in TENS:
