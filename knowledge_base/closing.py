@@ -36,7 +36,7 @@ _NOT_AN_END = re.compile(r"(?:.*\.)?(?:[A-Z]|e\.g|i\.e|etc|Mr|Ms|Mrs|Dr|St|No|vs
 _NUMBER = re.compile(r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[^\W\d_]+")
 # Numbers that point into a document or name a thing rather than state a fact: a marker [89], "Box 2.5",
 # "footnote 89", "l. 1293", "Zhusan-2".
-_POINTER = re.compile(r"\[\d+\]|\b[A-Z][^\W\d_]*[-‑]\d+\b|\b(?:box(?:es)?|section|footnotes?|notes?|lines?|l|ll|pp?|page|key practice)\.?\s+"
+_POINTER = re.compile(r"\[\d+\]|\b[A-Z][^\W\d_]*[-‑]\d+\b|\b(?:box(?:es)?|section|articles?|footnotes?|notes?|lines?|l|ll|pp?|page|key practice)\.?\s+"
                       r"\d+(?:\.\d+)*(?:\s*(?:[-–,]|and)\s*\d+(?:\.\d+)*)*", re.IGNORECASE)
 _HALF = re.compile(r"\b(\d+|" + "|".join(list(UNITS)[1:10]) + r") and (?:a )?half\b", re.IGNORECASE)
 _NONE = re.compile(r"\b(?:none|no|zero|nobody|not a single)\b", re.IGNORECASE)
@@ -126,14 +126,16 @@ class MarkedText:
         seen: set[int] = set()
         kept, starts, offset, in_note = [], [], 0, False
         after_blank = True
-        for number, line in enumerate(self.document.text.splitlines(), start=1):
+        lines = self.document.text.splitlines()
+        for number, line in enumerate(lines, start=1):
             blank = not line.strip()
             if blank or line[:1].isspace() or any(int(n) not in seen for n in _MARKER.findall(line[1:])):
                 in_note = False  # a blank line, an indented one or a new marker mid-line: the running text again
             note = _NOTE_LINE.match(line)
-            # A note's own text (down to the next blank line) starts a line, after its marker or after a blank
-            # line; a marker the PDF wrapped to the start of a line follows the text of its sentence.
-            if note and (int(note.group(1)) in seen or after_blank or in_note):
+            # A note's own text (down to the next blank line) starts a line, after its marker, after a blank
+            # line or before the next note's text (a page's notes may come before their markers); a marker
+            # the PDF wrapped to the start of a line follows the text of its sentence.
+            if note and (int(note.group(1)) in seen or after_blank or in_note or _next_note_follows(lines, number)):
                 in_note = True
             after_blank = blank
             if in_note:
@@ -149,6 +151,12 @@ class MarkedText:
 
     def closed_by(self, note: int) -> list[Sentence]:
         return self._by_note.get(note, [])
+
+
+def _next_note_follows(lines: list[str], number: int) -> bool:
+    """Whether one of the three lines after line `number` (1-based) starts the text of the next note."""
+    following = int(_NOTE_LINE.match(lines[number - 1]).group(1)) + 1
+    return any((m := _NOTE_LINE.match(line)) and int(m.group(1)) == following for line in lines[number:number + 3])
 
 
 def _line_index(starts: list[tuple[int, int]], offset: int) -> int:

@@ -18,6 +18,7 @@ from knowledge_base.source_texts import find_text, sources_dirs
 def test_numbers_are_read_as_digits_and_pointers_are_not_numbers():
     assert numbers("2,400 EUR for twenty-nine women over six months, one and a half years") == {"2400", "29", "6", "1.5"}
     assert numbers("Box 2.5, footnotes 88-89, l. 1293 and section 3, after Zhusan-2 and one of them") == set()
+    assert numbers("under Article 105 of the Criminal Code") == set()
     assert numbers("In 2019, 3.50 percent") == {"2019", "3.5"}
     assert numbers("over one hundred, a hundred or two hundred; several hundred, hundreds") == {"100", "200"}
 
@@ -45,6 +46,20 @@ def test_note_texts_are_no_part_of_a_sentence_and_wrapped_markers_are(tmp_path):
     held = set().union(*(numbers(s.text) for s in marked.sentences))
     assert not held & {"1999", "1998", "1997"}, "a note's own text was read as a sentence of the running text"
     assert "40" in held and not any("40" in numbers(s.text) for n in (1, 2, 3) for s in marked.closed_by(n))
+
+
+def test_a_pages_notes_before_their_markers_are_no_part_of_a_sentence(tmp_path):
+    # The compendium's extract puts some pages' notes before their markers, the first one indented (l. 1532).
+    text = tmp_path / "text.txt"
+    text.write_text(
+        "The team met 20 people in 2020.\n"
+        " [5] Interview, August 4, 1996.\n"
+        "[6] Report, 1995.\n"
+        "They came back in 2021.[5] And 30 stayed.[6]\n", encoding="utf-8")
+    marked = MarkedText(SourceDocument(text))
+    assert [numbers(s.text) for s in marked.closed_by(5)] == [{"2021"}]
+    assert [numbers(s.text) for s in marked.closed_by(6)] == [{"30"}]
+    assert not set().union(*(numbers(s.text) for s in marked.sentences)) & {"4", "1996", "1995"}
 
 
 def _texts(result) -> dict:
