@@ -23,7 +23,7 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .fidelity import SourceDocument
+from .fidelity import SourceDocument, per_document
 from .models import Figure, Locator, Operation, Quote, Source
 from .protect import TENS, UNITS
 
@@ -170,14 +170,7 @@ def _line_index(starts: list[tuple[int, int]], offset: int) -> int:
     return low
 
 
-_marked: dict[int, MarkedText] = {}
-
-
-def marked_text(document: SourceDocument) -> MarkedText:
-    key = id(document)
-    if key not in _marked or _marked[key].document is not document:
-        _marked[key] = MarkedText(document)
-    return _marked[key]
+marked_text = per_document(MarkedText)
 
 
 def cited_items(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, BaseModel]]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Callable, TypeVar
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "`": "'", "´": "'"})
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-"})
@@ -75,6 +77,21 @@ class Difference:
         if not self.theirs:
             return where + f"the record adds “{self.ours}”, which the source does not have"
         return where + f"the first difference is “{self.ours}” where the source has “{self.theirs}”"
+
+
+T = TypeVar("T")
+
+
+def per_document(build: Callable[["SourceDocument"], T]) -> Callable[["SourceDocument"], T]:
+    """`build(document)` once per source text: the views of it later stages derive (its words, its sentences)."""
+    built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def view(document: "SourceDocument") -> T:
+        if document not in built:
+            built[document] = build(document)
+        return built[document]
+
+    return view
 
 
 class SourceDocument:

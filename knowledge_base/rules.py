@@ -59,9 +59,10 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
     out = ContentCheck()
     by_id = {vr.record.id: vr for vr in valid}
 
-    def report(vr: ValidRecord, path: tuple, message: str, hint: str | None = None) -> None:
+    def report(vr: ValidRecord, path: tuple, message: str, hint: str | None = None, severity: str = "error") -> None:
         line, col = vr.source_map.locate(path)
-        out.problems.append(Problem(vr.path, line, col, message, record=vr.record.id, field=field_path(path), hint=hint))
+        (out.warnings if severity == "warning" else out.problems).append(Problem(
+            vr.path, line, col, message, record=vr.record.id, field=field_path(path), hint=hint, severity=severity))
 
     texts = _source_texts(kb, by_id, dirs, require_sources, report, out)
     protected = [Protected(d.salt, d.sha256, d.length, source.id) for source in kb.sources.values()
@@ -77,14 +78,10 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
                        "describe the event without the person's name, initials or age")
             found = identifying(value)
             if found:
-                what = " and ".join(found)
-                line, col = vr.source_map.locate(path)
-                out.warnings.append(Problem(
-                    vr.path, line, col, f"{what}: does it identify an individual returnee?", record=vr.record.id,
-                    field=field_path(path), severity="warning",
-                    hint="an official or an author may be named as the source names them; a returnee may not: "
-                         "describe the event without the person's name, initials or exact age, and add the detail "
-                         "to do_not_publish with `python build.py protect`"))
+                report(vr, path, f"{' and '.join(found)}: does it identify an individual returnee?",
+                       "an official or an author may be named as the source names them; a returnee may not: "
+                       "describe the event without the person's name, initials or exact age, and add the detail "
+                       "to do_not_publish with `python build.py protect`", severity="warning")
         if isinstance(vr.record, Source):
             _check_notes(vr, texts.get(vr.record.id), report)
         else:

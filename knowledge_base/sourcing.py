@@ -16,7 +16,7 @@ from typing import Iterator
 
 from pydantic import BaseModel
 
-from .fidelity import SourceDocument, canonical
+from .fidelity import SourceDocument, canonical, per_document
 from .models import Footnote, Passage, Quote, Source
 
 COPIED_RUN = 12  # words; shorter shared runs are names, titles and set phrases
@@ -133,14 +133,7 @@ def headings(model: BaseModel, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
                     yield path + (name, i, "heading"), item.heading
 
 
-_words_of: dict[int, SourceWords] = {}
-
-
-def words_of(document: SourceDocument) -> SourceWords:
-    key = id(document)
-    if key not in _words_of or _words_of[key].document is not document:
-        _words_of[key] = SourceWords(document)
-    return _words_of[key]
+words_of = per_document(SourceWords)
 
 
 def check_own_words(record: BaseModel, documents: list[SourceDocument], report, headings_too: bool = True) -> None:
