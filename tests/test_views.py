@@ -96,7 +96,7 @@ def test_organizations_directory_lists_every_organization_with_its_practices(sit
             # its other names, under its heading here and in its row on the country's page
             row = section_at(page(site, f"countries/{country.id}"), anchor, "tr")
             for alias in organization.aliases:
-                assert f"Also printed as" in text_of(section) and alias in text_of(section), f"{name}: {alias}"
+                assert "Also printed as" in text_of(section) and alias in text_of(section), f"{name}: {alias}"
                 assert alias in text_of(row), f"{country.id}: {name}'s other name {alias!r} missing"
             for pid in organization.practices:
                 assert f'href="practices/{pid}.html"' in section, f"{name}: practice {pid} missing"
