@@ -146,10 +146,12 @@ def test_a_new_source_and_a_new_country_from_it_work_as_the_guide_writes_them(co
 
     from conftest import compendium_dir
 
+    from knowledge_base.source_texts import sources_dirs
+
     shared = tmp_path / "shared"  # ../shared/ beside the clone, as the guide describes it
     (shared / "sources").mkdir(parents=True)
-    if compendium_dir():
-        shutil.copytree(compendium_dir(), shared / "compendium")
+    for folder in sources_dirs():  # the texts of the sources the knowledge base has already, as at hand here
+        shutil.copytree(folder, shared / folder.name, dirs_exist_ok=True)
     env = {**without_texts(tmp_path), "KB_SHARED_DIR": str(shared), "KB_REQUIRE_SOURCES": "1" if compendium_dir() else ""}
 
     # The guide's ids, unless the knowledge base has records of those ids already (then the same, suffixed).
