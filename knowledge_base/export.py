@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from .citations import cited_in, works
 from .link import KnowledgeBase
+from .render import chart_files
 from .models import Country, Introduction, Lesson, Practice, Source
 from .tables import BY_NAME, LIST_SEPARATOR, TABLES, Column, Table, link_table_name, singular
 
@@ -240,8 +241,9 @@ def datasette_metadata() -> dict:
             "databases": {"kb": {"tables": tables}}}
 
 
-def export_all(kb: KnowledgeBase, out: Path) -> list[Path]:
-    """Write every export into `out`; returns the files written."""
+def export_all(kb: KnowledgeBase, out: Path, site_address: str = "") -> list[Path]:
+    """Write every export into `out`; returns the files written. `site_address` (the published site's) makes the
+    charts' permalinks absolute."""
     out.mkdir(parents=True, exist_ok=True)
     document = KnowledgeBaseExport(sources=list(kb.sources.values()), practices=kb.practices, countries=kb.countries,
                                    introduction=kb.introduction, lessons=kb.lessons)
@@ -253,5 +255,9 @@ def export_all(kb: KnowledgeBase, out: Path) -> list[Path]:
                           ("sources.csl.json", csl_json(kb))):
         (out / name).write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "sources.bib").write_text(bibtex(kb), encoding="utf-8")
+    (out / "charts").mkdir(exist_ok=True)
+    for name, text in chart_files(kb, site_address).items():
+        (out / "charts" / name).write_text(text, encoding="utf-8")
+        written.append(out / "charts" / name)
     return written + [out / name for name in ("kb.sqlite", "datapackage.json", "metadata.json", "sources.bib",
                                               "sources.csl.json")]

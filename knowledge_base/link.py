@@ -135,18 +135,6 @@ class KnowledgeBase:
         unique = {locator_key(loc): loc for _, name, value, _ in walk(record) if name == "cites" for loc in value}
         return [unique[key] for key in sorted(unique, key=lambda k: (k[0], k[1] or 0, k[2] or "", k[3] or ""))]
 
-    def headline(self, country: Country) -> SimpleNamespace | None:
-        """The country's headline figure: the largest stated number of people repatriated (or returned)."""
-        candidates = [f for f in country.figures if f.metric in ("repatriated", "returned") and f.group == "all"
-                      and f.unit == "people"] or \
-                     [f for f in country.figures if f.metric in ("repatriated", "returned") and f.unit == "people"]
-        if not candidates:
-            return None
-        figure = max(candidates, key=lambda f: (f.metric == "repatriated", f.value))
-        value = f"{figure.qualifier + ' ' if figure.qualifier else ''}{figure.value:,}"
-        return SimpleNamespace(value_text=value, label=figure.label[0].lower() + figure.label[1:],
-                               as_of=figure.as_of, figure=figure)
-
     @staticmethod
     def operation_name(op) -> str:
         """An operation's name, or what it was: 'Repatriation from Syria, 2022' (no invented name)."""

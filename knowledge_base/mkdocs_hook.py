@@ -58,7 +58,7 @@ def on_config(config):
     else:
         folder, _ = ensure_index(result.kb, result.files, root)
         related = related_quotes(folder, result.kb)
-        downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS)]
+        downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS, config.site_url or "")]
     recorded = REPO_ROOT / "benchmarks" / "recorded.json"
     benchmarks = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
     repository = None

@@ -356,9 +356,9 @@ class Figure(Record):
         "left", "returned", "repatriated", "remaining", "convicted", "sentence", "share", "centres", "other"
     ] = Field(description="The kind of figure, used to compare countries: `repatriated` for people brought back by "
               "the state, `returned` for people who came back by other ways (or when the source does not say).")
-    group: Literal["all", "women", "children", "men", "minors", "orphans", "other"] = Field(
-        default="all", description="Who is counted."
-    )
+    group: Literal["all", "women", "children", "women_and_children", "men", "minors", "orphans", "other"] = Field(
+        default="all", description="Who is counted: `all` for everyone, `women_and_children` when the source counts "
+        "women and children together (\"530 women and children\").")
     value: int | float = Field(description="The number as the source states it (the lower end of a range).", examples=[722])
     value_max: int | float | None = Field(
         default=None, description="For a range (\"three to six months\"), its upper end; `value` is the lower.",

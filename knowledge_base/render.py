@@ -7,9 +7,11 @@ marked safe, so record text can never inject markup, links or script.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
 import importlib.metadata
+import io
 import json
 import os
 import posixpath
@@ -163,6 +165,14 @@ class PageNotes:
     def __init__(self):
         self.places: dict[tuple, list[str]] = {}  # locator key -> ids of the markers citing it
         self.locators: dict[tuple, object] = {}
+        self.placed: set[str] = set()
+
+    def place(self, marker: str) -> bool:
+        """True the first time a marker is placed on the page: only that one carries its id (a chart and a
+        table may show the same operation's citation)."""
+        fresh = marker not in self.placed
+        self.placed.add(marker)
+        return fresh
 
     def mark(self, locators: list, marker: str) -> str:
         for loc in locators:
@@ -340,6 +350,7 @@ def make_environment() -> Environment:
     env.globals["note_anchor"] = note_anchor
     env.globals["citation"] = citation
     env.filters["figure_text"] = figure_text
+    env.globals["country_headline"] = charts.headline
     env.globals["quote_citation_title"] = quote_title
     return env
 
@@ -389,7 +400,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("compare.md", "compare.md.j2", compare_rows=[row for row in COMPARE_ROWS if row[0] in stated])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")
-    put("charts.md", "charts.md.j2", charts=charts.charts(kb), operation_rows=charts.operation_rows(kb),
+    put("charts.md", "charts.md.j2", charts=charts.charts(kb), how=charts.HOW, operation_rows=charts.operation_rows(kb),
         operation_total=charts.operation_total)
     if kb.glossary:
         put("glossary.md", "glossary.md.j2")
@@ -413,6 +424,22 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("_snippets/home-guide.md", "snippet_home_guide.md.j2")
     put("_snippets/benchmark-results.md", "snippet_benchmarks.md.j2", bench=benchmarks)
     return pages
+
+
+def chart_files(kb: KnowledgeBase, site_address: str = "") -> dict[str, str]:
+    """Each chart as a standalone SVG and as CSV: {file name: text}."""
+    svg = _shared_environment().get_template("chart.svg.j2")
+    files = {}
+    for chart in charts.charts(kb):
+        permalink = (site_address.rstrip("/") + "/" if site_address else "") + site_url("charts.md", chart.id)
+        files[f"{chart.id}.svg"] = svg.render(kb=kb, chart=chart, how=charts.HOW, standalone=True, permalink=permalink,
+                                              site_name=KB_TITLE)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=charts.CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(charts.csv_rows(kb, chart))
+        files[f"{chart.id}.csv"] = out.getvalue()
+    return files
 
 
 def write_pages(pages: dict[str, str], out: Path) -> list[str]:

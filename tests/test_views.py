@@ -32,41 +32,114 @@ def section_at(html, element_id, heading="h2"):
     return html[start:end if end != -1 else None]
 
 
-def test_charts_compare_like_with_like_and_say_what_is_missing(site, loaded):
-    """Each chart is inline SVG with a title and a description; it shows, per country, only the figure
-    the profile marks as its total for that metric and group, of the country itself (never a figure
-    of another area), a lower bound as "≥", and "no figure" where there is none. A chart no country
-    has a figure for is left out."""
-    from knowledge_base.charts import CHARTS, total_figure
+def expected_counts(kb, population):
+    """What each country's bar of a chart must show, worked out from the records: its stated total; for women
+    and children, the stated totals of women and children added; or the sum of its operations' counts, "≥" when
+    some of its operations count none of that population; or "no figure"."""
+    from knowledge_base.charts import operation_count
+
+    out = {}
+    for c in kb.countries:
+        def stated(group):
+            return next((f for f in c.figures if f.total and f.metric == "repatriated" and f.group == group
+                         and f.area is None), None)
+
+        figure, women, children = stated(population.group), stated("women"), stated("children")
+        counted = [n for op in c.operations if (n := operation_count(op, population.group)) is not None]
+        if figure:
+            out[c.id] = (("≥ " if figure.bound == "lower" else "") + f"{figure.value:,}", "stated")
+        elif population.group == "women_and_children" and women and children and women.bound == children.bound == "exact":
+            out[c.id] = (f"{women.value + children.value:,}", "sum of stated totals")
+        elif counted:
+            out[c.id] = (("≥ " if len(counted) < len(c.operations) else "") + f"{sum(counted):,}", "from operations")
+        else:
+            out[c.id] = ("no figure", "no figure")
+    return out
+
+
+def test_each_chart_counts_one_population_says_how_and_has_an_axis(site, loaded):
+    """Each chart is inline SVG with a title, a description, an axis with its unit, and one bar per country that
+    counts the chart's population only (never a figure of another area), says how it was reached and for when; a
+    chart no country has a count for is left out."""
+    from knowledge_base.charts import POPULATIONS
 
     html = page(site, "charts")
-    svgs = re.findall(r"<svg[^>]*role=\"img\"[^>]*>(.*?)</svg>", html, re.S)
-    charted = [chart for chart in CHARTS if any(total_figure(c, chart[2], chart[3]) for c in loaded.kb.countries)]
+    svgs = re.findall(r"<svg class=\"kb-chart-svg\"[^>]*>(.*?)</svg>\s*<figcaption", html, re.S)
+    charted = [p for p in POPULATIONS if any(text != "no figure" for text, _ in expected_counts(loaded.kb, p).values())]
     assert len(svgs) == len(charted)
-    for (chart_id, title, metric, group, _), svg in zip(charted, svgs):
+    for population, svg in zip(charted, svgs):
         ET.fromstring(f'<svg xmlns="http://www.w3.org/2000/svg">{svg}</svg>')  # well-formed
-        assert re.search(r"<title id=\"[^\"]+\">" + re.escape(title), svg)
+        assert re.search(r"<title id=\"[^\"]+\">" + re.escape(population.title), svg)
+        assert f"Number of {population.noun}" in svg, "the axis says its unit"
+        assert re.search(r'class="kb-chart-tick"[^>]*>0<', svg), "the axis starts at 0"
         desc = unescape(re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1))
+        table = section_at(html, population.id)
         for country in loaded.kb.countries:
-            figure = total_figure(country, metric, group)
-            if figure is None:
-                assert f"{country.name}: no figure" in desc, (chart_id, country.id)
-            else:
-                assert figure.area is None
-                shown = ("≥ " if figure.bound == "lower" else "") + f"{figure.value:,}"
-                assert f"{country.name}: {shown}" in desc, (chart_id, country.id, desc)
-    assert html.count("<table") == len(charted) + 1, "each chart comes with the table behind it"
+            text, how = expected_counts(loaded.kb, population)[country.id]
+            assert f"{country.name}: {text} ({how})" in desc, (population.id, country.id, desc)
+            assert f"{country.name} <tspan class=\"kb-chart-how\">· {how}" in svg, (population.id, country.id)
+            row = next(r for r in re.findall(r"<tr>.*?</tr>", table, re.S) if f">{country.name}</a>" in r)
+            cells = [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            assert cells[1] == text, (population.id, country.id, cells)
+            assert cells[3] not in ("", "—") or text == "no figure", f"{country.id}'s count in {population.id} has no date"
+
+
+def test_each_chart_downloads_as_svg_and_csv_with_the_same_counts(site, loaded):
+    """The SVG download is a standalone image with the chart's title; the CSV holds one row per country with the
+    count the page shows; the page links both and a permalink to the chart."""
+    import csv
+
+    from knowledge_base.charts import POPULATIONS
+
+    html = page(site, "charts")
+    for population in POPULATIONS:
+        expected = expected_counts(loaded.kb, population)
+        if all(text == "no figure" for text, _ in expected.values()):
+            assert not (site / "downloads" / "charts" / f"{population.id}.svg").exists()
+            continue
+        svg = (site / "downloads" / "charts" / f"{population.id}.svg").read_text(encoding="utf-8")
+        root = ET.fromstring(svg)
+        assert root.get("width") and population.title in "".join(root.itertext())
+        with (site / "downloads" / "charts" / f"{population.id}.csv").open(encoding="utf-8", newline="") as f:
+            rows = {row["country"]: row for row in csv.DictReader(f)}
+        assert {cid: (row["count"], row["how"]) for cid, row in rows.items()} == expected
+        section = section_at(html, population.id)
+        for href in (f"downloads/charts/{population.id}.svg", f"downloads/charts/{population.id}.csv",
+                     f"#{population.id}"):
+            assert f'href="{href}"' in section, (population.id, href)
 
 
 def test_germanys_children_returned_to_europe_are_not_charted_as_germanys(built_site, real):
-    """About the compendium's content: Germany's only figure of children returned counts Europe's."""
-    from knowledge_base.charts import CHARTS
-
+    """About the compendium's content: Germany's only figure of children returned counts Europe's, and the
+    children chart shows Germany's count from its operations instead."""
     germany = real.kb.country("germany")
     assert any(f.area == "Europe" and f.group == "children" for f in germany.figures)
-    svgs = re.findall(r"<svg[^>]*role=\"img\"[^>]*>(.*?)</svg>", page(built_site, "charts"), re.S)
-    children = next(i for i, chart in enumerate(CHARTS) if chart[3] == "children")
-    assert "Germany: no figure" in unescape(svgs[children])
+    svg = re.search(r"<svg class=\"kb-chart-svg\"[^>]*aria-labelledby=\"children-title.*?</svg>",
+                    page(built_site, "charts"), re.S).group(0)
+    desc = unescape(re.search(r"<desc[^>]*>(.*?)</desc>", svg, re.S).group(1))
+    assert re.search(r"Germany: ≥ \d+ \(from operations\)", desc), desc
+    assert "200" not in desc
+
+
+def test_each_home_card_leads_with_its_own_countrys_comparable_count(site, loaded):
+    """A card's headline counts women and children where the records allow (stated, summed or from operations that
+    all count them), and otherwise says plainly which population it counts."""
+    from knowledge_base.charts import headline
+
+    html = page(site, "index")
+    cards = re.findall(r"<li>(.*?)</li>", html[html.index('id="countries"'):], re.S)
+    for country in loaded.kb.countries:
+        card = text_of(next(c for c in cards if f'href="countries/{country.id}.html"' in c))
+        h = headline(loaded.kb, country)
+        if h is None:
+            assert "No count of people repatriated by the state" in card
+            continue
+        assert f"{h.text} {h.population.noun} repatriated by the state" in card, (country.id, card)
+        expected = expected_counts(loaded.kb, h.population)[country.id][0]
+        assert h.text == expected
+        if h.population.group != "women_and_children":  # women and children are counted wherever the records allow
+            from knowledge_base.charts import BY_ID
+            assert expected_counts(loaded.kb, BY_ID["women-and-children"])[country.id][0].startswith(("≥", "no figure"))
 
 
 def test_timeline_lists_every_operation_and_links_it(site, loaded):
