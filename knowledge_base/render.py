@@ -351,6 +351,8 @@ def make_environment() -> Environment:
     env.globals["citation"] = citation
     env.filters["figure_text"] = figure_text
     env.globals["country_headline"] = charts.headline
+    env.globals["counts_text"] = counts_text
+    env.filters["groupby_year"] = groupby_year
     env.globals["quote_citation_title"] = quote_title
     return env
 
@@ -424,6 +426,27 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("_snippets/home-guide.md", "snippet_home_guide.md.j2")
     put("_snippets/benchmark-results.md", "snippet_benchmarks.md.j2", bench=benchmarks)
     return pages
+
+
+COUNT_WORDS = [("total", "people", "person"), ("women", "women", "woman"), ("children", "children", "child"),
+               ("men", "men", "man"), ("minors", "minors", "minor"), ("orphans", "orphans", "orphan")]
+
+
+def counts_text(counts) -> str:
+    """An operation's counts in words: "231 people: 59 women, 156 children, 16 men"; "84 children"."""
+    among = counts.orphans is not None and (counts.children is not None or counts.minors is not None)
+    said = [f"{n:,} {plural if n != 1 else one}" for key, plural, one in COUNT_WORDS
+            if (n := getattr(counts, key)) is not None and not (key == "orphans" and among)]
+    text = f"{said[0]}: {', '.join(said[1:])}" if counts.total is not None and len(said) > 1 else ", ".join(said)
+    return text + (f" ({counts.orphans:,} of them orphans)" if among else "")
+
+
+def groupby_year(timeline) -> list[tuple[str, list]]:
+    """The timeline's operations by year, in order; the undated ones last, under "Not precisely dated"."""
+    years: dict[str, list] = {}
+    for country, op in timeline:
+        years.setdefault(op.date[:4] if op.date else "Not precisely dated", []).append((country, op))
+    return list(years.items())
 
 
 def chart_files(kb: KnowledgeBase, site_address: str = "") -> dict[str, str]:

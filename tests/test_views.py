@@ -152,6 +152,17 @@ def test_timeline_lists_every_operation_and_links_it(site, loaded):
             assert anchor_exists(site, "timeline.html", href)
     dated = [op.date for _, op in loaded.kb.timeline() if op.date]
     assert dated == sorted(dated), "dated operations come in date order"
+    entries = {re.search(r'#([^"]+)"', item).group(1): item
+               for item in re.findall(r"<li>(.*?)</li>", html[html.index("<h2"):], re.S) if "#" in item}
+    for country, operation in loaded.kb.timeline():
+        entry = entries[operation.id]
+        for key, count in operation.counts.model_dump(exclude_none=True).items():
+            word = {"total": "people", "orphans": "orphans" if count != 1 else "orphan"}.get(key, key)
+            if count == 1 and key not in ("total", "orphans"):
+                word = {"women": "woman", "children": "child", "men": "man", "minors": "minor"}[key]
+            assert re.search(rf"\b{count:,} (of them )?{word}(?![a-z])", text_of(entry)), (operation.id, key, text_of(entry))
+        if operation.note:
+            assert "<details" in entry and "<details open" not in entry, f"{operation.id}'s note is folded"
 
 
 def test_organizations_directory_lists_every_organization_with_its_practices(site, loaded):
