@@ -234,6 +234,23 @@ def csv_rows(kb: KnowledgeBase, chart: Chart) -> list[dict]:
             for c in chart.counts]
 
 
+GROUP_NOUNS = {"all": "people", "women_and_children": "women and children"}
+
+
+def stated_totals(country) -> list[dict]:
+    """The totals a profile states, by metric: the total of everyone with the totals of its parts ("722
+    people, including 497 children, 188 women and 37 men"), or the parts alone where no whole is stated."""
+    by_metric: dict[str, dict] = {}
+    for f in country.figures:
+        if f.total and f.area is None:
+            entry = by_metric.setdefault(f.metric, {"metric": f.metric, "whole": None, "parts": []})
+            if f.group == "all" and entry["whole"] is None:
+                entry["whole"] = f
+            else:
+                entry["parts"].append(f)
+    return list(by_metric.values())
+
+
 def operation_rows(kb: KnowledgeBase) -> list[tuple]:
     rows = [(c, op) for c in kb.countries for op in c.operations if op.date and operation_total(op)]
     return sorted(rows, key=lambda r: r[1].date)

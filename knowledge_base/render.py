@@ -352,6 +352,8 @@ def make_environment() -> Environment:
     env.filters["figure_text"] = figure_text
     env.globals["country_headline"] = charts.headline
     env.globals["counts_text"] = counts_text
+    env.globals["stated_totals"] = charts.stated_totals
+    env.filters["group_noun"] = lambda group: charts.GROUP_NOUNS.get(group, group)
     env.filters["groupby_year"] = groupby_year
     env.globals["quote_citation_title"] = quote_title
     return env

@@ -301,3 +301,38 @@ def test_source_pages_group_notes_under_the_page_that_cites_them_first(site, loa
         cited = loaded.kb.citations.get((source, number))
         expected = loaded.kb.title_of_page(cited[0].page) if cited else "Notes no page cites yet"
         assert group.startswith(expected), f"{source} footnote {number} is under “{group}”, not “{expected}”"
+
+
+def test_a_practices_country_count_is_the_number_of_countries_it_lists(site, loaded):
+    """At a glance, "In N of the M countries" counts every country the page lists under "In the countries"
+    (practice examples and the overview's mentions)."""
+    for practice in loaded.kb.practices:
+        html = page(site, f"practices/{practice.id}")
+        glance = text_of(re.search(r"In \d+ of the \d+ countries:.*?</li>", html, re.S).group(0))
+        number = int(re.match(r"In (\d+) of the (\d+)", glance).group(1))
+        listed = {c.id for c, _ in loaded.kb.examples_by_practice.get(practice.id, [])} | \
+                 {m.country for m in practice.mentions}
+        assert number == len(listed), (practice.id, glance)
+        assert f"of the {len(loaded.kb.countries)} countries" in glance
+        section = section_at(html, "in-the-countries")
+        assert {cid for cid in listed if f'href="../countries/{cid}.html"' in section} == listed, practice.id
+
+
+def test_key_facts_add_up_or_say_including_and_match_the_home_card(site, loaded):
+    """A country's stated total of everyone is followed by its stated parts with "including"; the "Repatriated by
+    the state" line is the home card's headline, from the same count."""
+    from knowledge_base.charts import headline
+
+    home = text_of(page(site, "index"))
+    for country in loaded.kb.countries:
+        facts = text_of(re.search(r"Key facts.*?</ul>", page(site, f"countries/{country.id}"), re.S).group(0))
+        h = headline(loaded.kb, country)
+        if h:
+            line = f"{h.text} {h.population.noun}"
+            assert f"Repatriated by the state: {line}" in facts, (country.id, facts)
+            assert f"{line} repatriated by the state" in home, country.id
+        for metric in {f.metric for f in country.figures if f.total and f.area is None}:
+            totals = [f for f in country.figures if f.total and f.area is None and f.metric == metric]
+            whole = next((f for f in totals if f.group == "all"), None)
+            if whole and len(totals) > 1:
+                assert re.search(rf"{whole.value:,} people {metric}\d*, including ", facts), (country.id, facts)
