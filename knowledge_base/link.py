@@ -123,6 +123,13 @@ class KnowledgeBase:
     def voice_page(self, voice) -> str:
         return f"speakers/{voice.key}.md"
 
+    def unresolved_notes(self, record) -> tuple[list[tuple[str, int]], int]:
+        """The notes a record cites whose text its source's extract lacks, and how many notes it cites."""
+        cited = {(loc.source, loc.note) for _, name, value, _ in walk(record) if name == "cites"
+                 for loc in value or [] if loc.note is not None}
+        missing = sorted(key for key in cited if (fn := self.notes.get(key)) is not None and fn.text is None)
+        return missing, len(cited)
+
     def countries_for_practice(self, pid: str) -> list[Country]:
         seen = {c.id for c, _ in self.examples_by_practice.get(pid, [])}
         return [c for c in self.countries if c.id in seen]

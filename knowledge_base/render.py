@@ -352,6 +352,7 @@ def make_environment() -> Environment:
     env.filters["figure_text"] = figure_text
     env.globals["country_headline"] = charts.headline
     env.globals["counts_text"] = counts_text
+    env.globals["note_ranges"] = note_ranges
     env.globals["stated_totals"] = charts.stated_totals
     env.filters["group_noun"] = lambda group: charts.GROUP_NOUNS.get(group, group)
     env.filters["groupby_year"] = groupby_year
@@ -449,6 +450,26 @@ def groupby_year(timeline) -> list[tuple[str, list]]:
     for country, op in timeline:
         years.setdefault(op.date[:4] if op.date else "Not precisely dated", []).append((country, op))
     return list(years.items())
+
+
+def note_ranges(notes: list[tuple[str, int]], kb: KnowledgeBase) -> str:
+    """Notes as runs, by source: "Compendium, notes 175–190 and 201"."""
+    by_source: dict[str, list[int]] = {}
+    for source, number in sorted(notes):
+        by_source.setdefault(source, []).append(number)
+    parts = []
+    for source, numbers in by_source.items():
+        runs: list[list[int]] = []
+        for n in numbers:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        words = [f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+        label = "notes" if len(numbers) > 1 else "note"
+        listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        parts.append(f"{kb.sources[source].short_title}, {label} {listed}")
+    return "; ".join(parts)
 
 
 def chart_files(kb: KnowledgeBase, site_address: str = "") -> dict[str, str]:

@@ -336,3 +336,31 @@ def test_key_facts_add_up_or_say_including_and_match_the_home_card(site, loaded)
             whole = next((f for f in totals if f.group == "all"), None)
             if whole and len(totals) > 1:
                 assert re.search(rf"{whole.value:,} people {metric}\d*, including ", facts), (country.id, facts)
+
+
+def test_a_page_says_up_front_how_many_of_its_citations_cannot_be_resolved(site, loaded):
+    """Before its summary, a practice or country page counts the notes it cites whose text the source's extract
+    lacks (and a page citing none such says nothing)."""
+    for record in [*loaded.kb.practices, *loaded.kb.countries]:
+        html = page(site, "practices/" + record.id if record in loaded.kb.practices else "countries/" + record.id)
+        cited = {(loc.source, loc.note) for cites in cited_lists(record) for loc in cites if loc.note is not None}
+        missing = [key for key in cited if loaded.kb.notes.get(key) and loaded.kb.notes[key].text is None]
+        said = re.search(r"(\d+) of the (\d+) footnotes this page cites have no text", text_of(html))
+        if missing:
+            assert said and (int(said.group(1)), int(said.group(2))) == (len(missing), len(cited)), record.id
+            assert html.index("footnotes this page cites") < html.index("Summary"), f"{record.id}: not up front"
+        else:
+            assert not said, record.id
+
+
+def cited_lists(model):
+    """Every `cites` list in a record, however deep."""
+    from pydantic import BaseModel
+
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if name == "cites":
+            yield value or []
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, BaseModel):
+                yield from cited_lists(item)
