@@ -315,3 +315,21 @@ def test_the_footer_says_licence_version_build_and_where_to_report(page, server,
     expect(footer).to_contain_text("built ")
     expect(footer.get_by_role("link", name="Report an error")).to_have_attribute(
         "href", re.compile(r"/issues/new\?template=report-a-correction\.yml"))
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_chart_labels_are_readable_and_fit_at_desktop_and_phone_widths(browser, server, loaded, width):
+    """Every text of every chart is at least 12 px and inside the chart's box, on a desktop and on a phone."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/charts.html")
+    texts = page.eval_on_selector_all(".kb-chart-svg text", """els => els.map(t => {
+        const box = t.getBoundingClientRect(), svg = t.ownerSVGElement.getBoundingClientRect();
+        return {text: t.textContent, size: parseFloat(getComputedStyle(t).fontSize),
+                inside: box.left >= svg.left - 1 && box.right <= svg.right + 1}; })""")
+    assert texts, "no chart drawn"
+    small = [t["text"] for t in texts if t["size"] < 12]
+    outside = [t["text"] for t in texts if not t["inside"]]
+    assert not small, f"labels under 12 px at {width} px: {small[:5]}"
+    assert not outside, f"labels cut off at {width} px: {outside[:5]}"
+    context.close()
