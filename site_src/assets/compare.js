@@ -50,7 +50,8 @@
         for (const figure of td.querySelectorAll(".kb-cmp-figure")) {
           const d = figure.dataset;
           lines.push([td.dataset.country, names[td.dataset.country], tr.dataset.label,
-                      figure.querySelector(".kb-cmp-value").textContent, d.value, d.valueMax, d.unit, d.label, d.area,
+                      figure.querySelector(".kb-cmp-value").textContent, d.value, d.valueMax, d.unit,
+                      figure.querySelector(".kb-cmp-counts").textContent, d.area,
                       d.asOf, d.footnotes, d.otherCitations, d.figure]);
         }
       }
