@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from . import charts
 from .index import site_url
 from .link import KnowledgeBase, page_of
+from .tables import figure_id, note_ids, places
 
 # Characters Python-Markdown gives a meaning to; a backslash makes them literal.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -251,6 +252,63 @@ COMPARE_ROWS = [
     (("remaining", "children"), "Children still held"), (("convicted", "all"), "People convicted"),
     (("convicted", "women"), "Women convicted"),
 ]
+# How many countries the comparison opens with (on a phone, kept to two by the page's script): the
+# first of the list that have a figure to compare, so that their columns fit the screen.
+COMPARE_DEFAULT_COUNTRIES = 3
+COMPARE_REGIONAL_ROW = ("regional", "Regional context, not national")
+
+
+@dataclass
+class CompareFigure:
+    figure: object
+    id: str  # its id in figures.csv
+    row_label: str  # the national row it would sit in (for a regional figure: what it counts)
+    footnotes: list[str]
+    places: list[str]
+
+
+@dataclass
+class CompareRow:
+    id: str  # in the page's address: rows=left-all,regional
+    label: str
+    cells: dict[str, list[CompareFigure]]  # country id -> its figures in this row, in the profile's order
+    regional: bool = False
+
+
+@dataclass
+class CompareColumn:
+    country: object
+    figures: int  # how many of its figures the comparison shows
+    default: bool  # shown when the address does not choose
+
+
+@dataclass
+class Comparison:
+    columns: list[CompareColumn]
+    rows: list[CompareRow]
+
+
+def comparison(kb: KnowledgeBase) -> Comparison:
+    """The comparison page's table: a row per metric and group that some country states as its own
+    figure; a figure with an `area` (a region, Europe) is never in those rows but in one row of its own,
+    "Regional context, not national", shown under the country whose profile states it."""
+    labels = dict(COMPARE_ROWS)
+    national: dict[tuple, dict[str, list]] = {key: {} for key, _ in COMPARE_ROWS}
+    regional: dict[str, list] = {}
+    for c in kb.countries:
+        for i, f in enumerate(c.figures):
+            key = (f.metric, f.group)
+            if key not in labels:
+                continue
+            item = CompareFigure(f, figure_id(c, i), labels[key], note_ids(f.cites), places(f.cites))
+            (regional if f.area else national[key]).setdefault(c.id, []).append(item)
+    rows = [CompareRow(f"{key[0]}-{key[1]}", label, national[key]) for key, label in COMPARE_ROWS if national[key]]
+    if regional:
+        rows.append(CompareRow(*COMPARE_REGIONAL_ROW, regional, regional=True))
+    counts = {c.id: sum(len(row.cells.get(c.id, [])) for row in rows) for c in kb.countries}
+    with_figures = [c.id for c in kb.countries if counts[c.id]]
+    chosen = set((with_figures or [c.id for c in kb.countries])[:COMPARE_DEFAULT_COUNTRIES])
+    return Comparison([CompareColumn(c, counts[c.id], c.id in chosen) for c in kb.countries], rows)
 
 
 KB_TITLE = "Returnees Rehabilitation Knowledge Base"
@@ -401,8 +459,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
         put("introduction.md", "introduction.md.j2", intro=kb.introduction)
     put("lessons.md", "lessons.md.j2")
     put("matrix.md", "matrix.md.j2")
-    stated = {(f.metric, f.group) for c in kb.countries for f in c.figures}
-    put("compare.md", "compare.md.j2", compare_rows=[row for row in COMPARE_ROWS if row[0] in stated])
+    put("compare.md", "compare.md.j2", compare=comparison(kb), compare_regional_label=COMPARE_REGIONAL_ROW[1])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")
     put("charts.md", "charts.md.j2", charts=charts.charts(kb), how=charts.HOW, operation_rows=charts.operation_rows(kb),

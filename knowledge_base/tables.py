@@ -45,6 +45,11 @@ def note_id(source: str, number: int) -> str:
     return f"{source}-{number}"
 
 
+def figure_id(country: Country, index: int) -> str:
+    """A figure's id in figures.csv (and in the comparison's CSV): its country and its place in the profile."""
+    return f"{country.id}-figure-{index + 1}"
+
+
 def note_ids(locators) -> list[str]:
     """The ids of the notes a list of citations names (citations of a page or section have no row)."""
     return [note_id(loc.source, loc.note) for loc in locators if isinstance(loc, Locator) and loc.note is not None]
@@ -114,7 +119,7 @@ TABLES = [
         Column("total", "boolean", "true for the country's total of its metric and group, as the source states it."),
         Column("area", "string", "Where it counts, when not the country itself (e.g. Europe)."),
         Column("as_of", "date", "The date the figure holds for."), FOOTNOTES, PLACES, NOTE],
-        lambda kb: [(f"{c.id}-figure-{i + 1}", c.id, f.label, f.metric, f.group, f.value, f.value_max, f.bound, f.unit,
+        lambda kb: [(figure_id(c, i), c.id, f.label, f.metric, f.group, f.value, f.value_max, f.bound, f.unit,
                      f.currency, f.unit_name, f.qualifier, f.approximate, f.total, f.area, f.as_of, note_ids(f.cites),
                      places(f.cites), f.note)
                     for c in kb.countries for i, f in enumerate(c.figures)], label="label"),

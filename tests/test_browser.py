@@ -165,15 +165,26 @@ def test_matrix_links_open_the_example(page, server, loaded):
 
 
 def test_comparison_control_hides_and_shows_a_country(page, server, loaded):
-    country = loaded.kb.countries[0]
+    """The comparison opens with the first countries that have figures to compare; a tick box hides a
+    country's column and shows another's (tests/test_compare_view.py checks the rest of the page)."""
+    from knowledge_base.render import COMPARE_DEFAULT_COUNTRIES, COMPARE_ROWS
+
+    rows = dict(COMPARE_ROWS)
+    with_figures = [c for c in loaded.kb.countries if any((f.metric, f.group) in rows for f in c.figures)]
+    first = (with_figures or loaded.kb.countries)[0]
+    other = next((c for c in loaded.kb.countries if c not in with_figures[:COMPARE_DEFAULT_COUNTRIES]), None)
     page.goto(server + "/compare.html")
-    cells = page.locator(f'.kb-compare [data-country="{country.id}"]')
+    cells = page.locator(f'.kb-cmp [data-country="{first.id}"]')
     expect(cells.first).to_be_visible()
-    page.get_by_label(country.name, exact=True).uncheck()
+    page.get_by_label(first.name, exact=True).uncheck()
     expect(cells.first).to_be_hidden()
     shot(page, "compare")
-    page.get_by_label(country.name, exact=True).check()
+    page.get_by_label(first.name, exact=True).check()
     expect(cells.first).to_be_visible()
+    if other is not None:
+        expect(page.locator(f'.kb-cmp [data-country="{other.id}"]').first).to_be_hidden()
+        page.get_by_label(other.name, exact=True).check()
+        expect(page.locator(f'.kb-cmp [data-country="{other.id}"]').first).to_be_visible()
 
 
 @pytest.mark.parametrize("kind", ["home", "practice", "country", "matrix", "compare", "quotes", "search", "source",
