@@ -245,7 +245,9 @@ def plain(value: str) -> Markup:
 COMPARE_ROWS = [
     (("left", "all"), "People who left"), (("left", "women"), "Women who left"),
     (("returned", "all"), "People returned"), (("returned", "women"), "Women returned"),
-    (("returned", "children"), "Children returned"), (("repatriated", "all"), "People repatriated"),
+    (("returned", "children"), "Children returned"),
+    (("returned", "women_and_children"), "Women and children returned"), (("repatriated", "all"), "People repatriated"),
+    (("repatriated", "women_and_children"), "Women and children repatriated"),
     (("repatriated", "women"), "Women repatriated"), (("repatriated", "children"), "Children repatriated"),
     (("repatriated", "men"), "Men repatriated"), (("repatriated", "orphans"), "Orphans repatriated"),
     (("remaining", "all"), "People still held"), (("remaining", "women"), "Women still held"),
@@ -288,6 +290,11 @@ class Comparison:
     rows: list[CompareRow]
 
 
+def compare_row_id(metric: str, group: str) -> str:
+    """A row's id in the page's address: "repatriated-women-and-children"."""
+    return f"{metric}-{group}".replace("_", "-")
+
+
 def comparison(kb: KnowledgeBase) -> Comparison:
     """The comparison page's table: a row per metric and group that some country states as its own
     figure; a figure with an `area` (a region, Europe) is never in those rows but in one row of its own,
@@ -302,7 +309,7 @@ def comparison(kb: KnowledgeBase) -> Comparison:
                 continue
             item = CompareFigure(f, figure_id(c, i), labels[key], note_ids(f.cites), places(f.cites))
             (regional if f.area else national[key]).setdefault(c.id, []).append(item)
-    rows = [CompareRow(f"{key[0]}-{key[1]}", label, national[key]) for key, label in COMPARE_ROWS if national[key]]
+    rows = [CompareRow(compare_row_id(*key), label, national[key]) for key, label in COMPARE_ROWS if national[key]]
     if regional:
         rows.append(CompareRow(*COMPARE_REGIONAL_ROW, regional, regional=True))
     counts = {c.id: sum(len(row.cells.get(c.id, [])) for row in rows) for c in kb.countries}

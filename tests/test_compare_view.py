@@ -33,13 +33,13 @@ def compared(country):
 
 def row_of(f) -> str:
     """The row a figure belongs in, in the page's address: its metric and group, or the regional row."""
-    return REGIONAL if f.area else f"{f.metric}-{f.group}"
+    return REGIONAL if f.area else f"{f.metric}-{f.group}".replace("_", "-")
 
 
 def rows_of(kb) -> list[str]:
     """The table's rows, in order: each compared metric some country states as its own, then the regional row."""
     stated = {row_of(f) for c in kb.countries for _, f in compared(c)}
-    return [r for r in [f"{m}-{g}" for (m, g), _ in COMPARE_ROWS] + [REGIONAL] if r in stated]
+    return [r for r in [f"{m}-{g}".replace("_", "-") for (m, g), _ in COMPARE_ROWS] + [REGIONAL] if r in stated]
 
 
 def default_countries(kb) -> list[str]:
