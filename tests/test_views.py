@@ -263,7 +263,7 @@ def test_every_page_of_the_compendium_has_related_quotes(built_site, real):
 def test_sources_cited_in_links_lead_to_the_citing_anchor(site, loaded):
     for (source, number), note in loaded.kb.notes.items():
         html = page(site, f"sources/{source}")
-        block = section_at(html, f"fn-{number}", "h3").split("</article>")[0].split("<h2")[0]  # the next group's heading
+        block = html[html.index(f'id="fn-{number}"'):].split("</div>")[0]  # the note's own <div class="kb-note">
         cited_in = links(block.split("Cited in:", 1)[1]) if "Cited in:" in block else []
         assert len(cited_in) == len(loaded.kb.citations.get((source, number), [])), f"{source} footnote {number}"
         for href in cited_in:

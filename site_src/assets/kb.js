@@ -35,8 +35,9 @@ function kbSetupCompare() {
 if (typeof document$ !== "undefined") document$.subscribe(kbSetupCompare);
 else document.addEventListener("DOMContentLoaded", kbSetupCompare);
 
-// Citation markers: hovering or focusing one (keyboard, or a tap) shows its citation text; the
-// link itself leads to the list of sources at the foot of the page.
+// Citation markers: hovering or focusing one shows its citation text; the link itself leads to the
+// list of sources at the foot of the page. A touch screen has no hover: the first tap on a marker
+// shows its citation in place, a second tap on the same marker follows the link.
 function kbCitationTips() {
   if (document.getElementById("kb-tip")) return;
   const tip = document.createElement("div");
@@ -44,11 +45,13 @@ function kbCitationTips() {
   tip.setAttribute("role", "tooltip");
   tip.hidden = true;
   document.body.append(tip);
+  let shown = null;  // the marker whose citation the tip shows
   function show(event) {
     const link = event.target.closest(".kb-cite a[data-tip]");
     if (!link) return;
     tip.textContent = link.dataset.tip;
     tip.hidden = false;
+    shown = link;
     link.setAttribute("aria-describedby", "kb-tip");
     const box = link.getBoundingClientRect();
     const width = Math.min(360, document.documentElement.clientWidth - 16);
@@ -61,6 +64,21 @@ function kbCitationTips() {
     if (link) link.removeAttribute("aria-describedby");
     tip.hidden = true;
   }
+  // A tap on a marker whose citation is not yet shown shows it and stays on the spot; a tap on the
+  // marker whose citation is shown follows the link. (What was shown is read as the finger comes down,
+  // before the emulated mouseover shows it: iOS, seeing the tip appear, drops the first tap's click.)
+  let touch = false, follow = false;
+  document.addEventListener("pointerdown", (event) => {
+    touch = event.pointerType === "touch";
+    follow = touch && !tip.hidden && Boolean(event.target.closest) && shown === event.target.closest(".kb-cite a[data-tip]");
+  });
+  document.addEventListener("keydown", () => { touch = false; });
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest(".kb-cite a[data-tip]");
+    if (!link || !touch || follow) return;
+    event.preventDefault();
+    show(event);
+  });
   document.addEventListener("mouseover", show);
   document.addEventListener("focusin", show);
   document.addEventListener("mouseout", hide);
