@@ -183,11 +183,10 @@ def test_the_matrix_prints_on_at_most_four_a4_pages(browser, server, loaded):  #
 
 def test_the_comparison_prints_every_country_without_cutting_a_column_off(browser, server, loaded):  # noqa: F811
     page = browser.new_page(viewport={"width": A4_WIDTH, "height": 1123})
-    page.goto(server + "/compare.html")
-    page.evaluate("document.querySelectorAll('.kb-compare [hidden]').forEach(e => { e.hidden = false; })")  # every country
+    page.goto(server + "/compare.html?countries=" + ",".join(c.id for c in loaded.kb.countries))  # every country
     page.emulate_media(media="print")
     page.evaluate("dispatchEvent(new Event('beforeprint'))")
-    table = page.locator(".kb-compare")
+    table = page.locator(".kb-cmp")
     right = page.evaluate("document.querySelector('.md-content').getBoundingClientRect().right")
     for country in loaded.kb.countries:
         header = table.locator("thead th", has_text=country.name).first
