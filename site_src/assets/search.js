@@ -140,6 +140,9 @@
       root.dataset.filters = open ? "open" : "closed";
     });
 
+    // The index is fetched once the page has painted: its requests would otherwise share the network
+    // with the page's stylesheets and delay the first paint.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
     let pagefind, labels, allValues;
     try {
       const labelsLoaded = fetch(`${base}search/labels.json`).then((r) => r.json());
@@ -340,6 +343,9 @@
     await run();
   }
 
-  if (typeof document$ !== "undefined") document$.subscribe(setup);
+  // The script is loaded `async` right after the search's markup: it starts as soon as it arrives,
+  // without waiting for the rest of the page (and for the theme's script) to load.
+  if (document.getElementById("kb-search")) setup();
   else document.addEventListener("DOMContentLoaded", setup);
+  if (typeof document$ !== "undefined") document$.subscribe(setup);
 })();
