@@ -24,6 +24,7 @@ from pathlib import Path
 
 from .index import WORDS, documents
 from .link import KnowledgeBase
+from .models import Locator
 
 BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
 TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
@@ -34,26 +35,88 @@ KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "exampl
 
 
 def records(kb: KnowledgeBase) -> list[dict]:
-    """The Pagefind records: one per document of the command line's index."""
+    """The Pagefind records: one per document of the command line's index.
+
+    Each record's text leaves out what its title already says (an organization's name, a quote's
+    speaker), so that the excerpt under a result does not repeat its title; a quote's title is who
+    said it, and its excerpt the quote itself. The `source` is where in its source the record rests
+    ("Compendium, footnotes 12, 14"), shown on the result's row with its kind and countries."""
     voices = {q.id: voice.name for voice in kb.voices() for _, q in voice.quotes}  # one name however spelt
+    where = source_locators(kb)
     out = []
     for doc in documents(kb):
         filters = {"kind": [doc.kind], "country": list(doc.country), "practice": list(doc.practice)}
+        title, parts = doc.title, [doc.speaker, doc.org, doc.text]
         if doc.kind == "quote":
             filters["speaker"] = [voices.get(doc.id, "Unattributed")]
+            title, parts = ", ".join(filter(None, [doc.speaker, doc.org])) or "Unattributed", [doc.text]
         if doc.org:
             filters["org"] = [doc.org]
         if doc.footnote is not None:
             filters["footnote"] = [str(doc.footnote)]
-        out.append({"url": doc.url, "title": doc.title, "id": doc.id, "kind": doc.kind,
-                    "content": [part for part in (doc.speaker, doc.org, doc.text) if part],
+        out.append({"url": doc.url, "title": title, "id": doc.id, "kind": doc.kind, "source": where.get(doc.id, ""),
+                    "content": [part for part in parts if part and part != title],
                     "filters": {name: values for name, values in filters.items() if values}})
     return out
 
 
+def source_locators(kb: KnowledgeBase) -> dict[str, str]:
+    """Where in its sources each record rests, by record id: what it cites, or else the section it is
+    based on. 'Compendium, footnotes 12, 14', 'Compendium, section VI', 'Other report, p. 3'."""
+    out = {}
+    for practice in kb.practices:
+        out[practice.id] = _based_on(kb, practice.based_on)
+    for country in kb.countries:
+        out[country.id] = _based_on(kb, country.based_on)
+        for item in (*country.examples, *country.facts):
+            out[item.id] = _cited(kb, item.cites) or out[country.id]
+        for i, org in enumerate(country.organizations):
+            out[f"{country.id}-organization-{i + 1}"] = _cited(kb, org.cites) or out[country.id]
+    for owner, quote in kb.all_quotes():
+        out[quote.id] = _cited(kb, quote.cites) or _based_on(kb, owner.based_on)
+    for source in kb.sources.values():
+        for note in source.notes:
+            out[f"{source.id}-footnote-{note.number}"] = _cited(kb, [Locator(source=source.id, note=note.number)])
+    for lesson in kb.lessons:
+        out[lesson.id] = _based_on(kb, lesson.based_on)
+    return out
+
+
+def _source_name(kb: KnowledgeBase, source_id: str) -> str:
+    source = kb.sources.get(source_id)
+    return source.short_title if source else source_id
+
+
+def _based_on(kb: KnowledgeBase, based_on: list) -> str:
+    first = based_on[0]
+    return ", ".join(filter(None, [_source_name(kb, first.source), first.section and f"section {first.section}"]))
+
+
+def _cited(kb: KnowledgeBase, cites: list) -> str:
+    """The places a record cites, by source: notes together ('footnotes 12, 14'), then pages and sections."""
+    by_source: dict[str, list[str]] = {}
+    notes: dict[str, list[int]] = defaultdict(list)
+    for loc in cites:
+        if not isinstance(loc, Locator):  # a number whose source is unknown: validate reports it
+            continue
+        by_source.setdefault(loc.source, [])
+        if loc.note is not None:
+            notes[loc.source].append(loc.note)
+        else:
+            by_source[loc.source].append(", ".join(filter(None, [loc.section and f"section {loc.section}",
+                                                                 loc.page and f"p. {loc.page}"])))
+    places = []
+    for source_id, others in by_source.items():
+        numbers = notes.get(source_id, [])
+        said = [f"footnote{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"] if numbers else []
+        places.append(", ".join([_source_name(kb, source_id), *said, *others]))
+    return "; ".join(places)
+
+
 def _record_html(record: dict) -> str:
     """A record as the small HTML page Pagefind indexes: its text, its address and its filters."""
-    tags = [f'<meta data-pagefind-meta="{name}:{escape(record[name])}">' for name in ("url", "id", "kind")]
+    tags = [f'<meta data-pagefind-meta="{name}[content]" content="{escape(record[name])}">'
+            for name in ("url", "id", "kind", "source") if record[name]]
     tags += [f'<span data-pagefind-filter="{name}:{escape(value)}"></span>'
              for name, values in record["filters"].items() for value in values]
     body = "".join(f"<p>{escape(part)}</p>" for part in record["content"])

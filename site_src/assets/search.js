@@ -5,8 +5,8 @@
   const FACETS = ["kind", "country", "practice", "speaker"];
   const FIELDS = { kind: "kind", country: "country", practice: "practice", speaker: "speaker", org: "org",
                    organization: "org", footnote: "footnote", countries: "country", practices: "practice" };
-  const FEW = 3;
   const PAGE = 20;
+  const EXCERPT = 30;  // words
 
   function normal(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -77,6 +77,40 @@
     return node;
   }
 
+  // The excerpt under a result: the words around its best matches, the matches marked, leaving out the
+  // record's title (Pagefind indexes it first, as the record's heading): the row shows it already.
+  // Built as text nodes and <mark>s, never as HTML.
+  function excerptOf(data) {
+    const words = data.content.split(/[\r\n\s]+/g);
+    const title = (data.meta.title || "").trim();
+    const titleWords = title ? title.split(/\s+/).length : 0;
+    const skip = titleWords && words.slice(0, titleWords).join(" ").startsWith(title) ? titleWords : 0;
+    const scores = [];
+    for (const w of data.weighted_locations || []) {
+      if (w.location >= skip) scores[w.location] = (scores[w.location] || 0) + w.balanced_score;
+    }
+    let start = skip, best = -1;
+    for (let i = skip; i < Math.max(skip + 1, words.length - EXCERPT + 1); i++) {
+      let sum = 0;
+      for (let j = i; j < i + EXCERPT; j++) sum += scores[j] || 0;
+      if (sum > best) { best = sum; start = i; }
+    }
+    if (words.length - skip <= EXCERPT) start = skip;  // the whole text fits
+    for (let i = start; i > Math.max(skip, start - 8); i--) {  // from a sentence's start, when one is near
+      if (i === skip || /[.;:!?]$/.test(words[i - 1])) { start = i; break; }
+    }
+    const end = Math.min(words.length, start + EXCERPT);
+    const marked = new Set((data.locations || []).filter((l) => l >= start && l < end));
+    const node = el("p", { class: "kb-search-excerpt" });
+    if (start > skip) node.append("… ");
+    for (let i = start; i < end; i++) {
+      if (i > start) node.append(" ");
+      node.append(marked.has(i) ? el("mark", { text: words[i] }) : words[i]);
+    }
+    if (end < words.length) node.append(" …");
+    return node;
+  }
+
   async function setup() {
     const root = document.getElementById("kb-search");
     if (!root || root.dataset.ready) return;
@@ -86,6 +120,7 @@
     const form = root.querySelector("form");
     const input = root.querySelector("input[name=q]");
     const status = root.querySelector(".kb-search-status");
+    const toggle = root.querySelector(".kb-search-filters-toggle");
     const facetsBox = root.querySelector(".kb-search-facets");
     const list = root.querySelector(".kb-search-results");
     const more = root.querySelector(".kb-search-more");
@@ -96,16 +131,29 @@
       form.hidden = true;
       return;
     }
-    let pagefind, labels;
+    // On a phone the filters wait behind the "Filters" button, the results first (search.css).
+    toggle.hidden = false;
+    root.dataset.filters = "closed";
+    toggle.addEventListener("click", () => {
+      const open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      root.dataset.filters = open ? "open" : "closed";
+    });
+
+    // The index is fetched once the page has painted: its requests would otherwise share the network
+    // with the page's stylesheets and delay the first paint.
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    let pagefind, labels, allValues;
     try {
+      const labelsLoaded = fetch(`${base}search/labels.json`).then((r) => r.json());
       pagefind = await import(`${new URL(base + "pagefind/pagefind.js", location.href)}`);
-      await pagefind.options({ excerptLength: 30 });
-      labels = await (await fetch(`${base}search/labels.json`)).json();
+      await pagefind.options({ excerptLength: EXCERPT });
+      pagefind.init();
+      [labels, allValues] = await Promise.all([labelsLoaded, pagefind.filters()]);
     } catch (error) {
       status.textContent = "The search index could not be loaded: build the site with `python build.py build`.";
       return;
     }
-    const allValues = await pagefind.filters();
     const state = { q: "", filters: {} };
     let shown = [];
 
@@ -136,51 +184,105 @@
       return (labels[facet] && labels[facet][value]) || value;
     }
 
+    // The facets are built once, in a fixed order (kinds as the index lists them, the others by name),
+    // and each search only updates their counts and hides the options it has no result for: the
+    // checkbox just ticked stays where it is, with the keyboard's focus on it.
+    const options = {};  // facet -> [{value, row, box, count}]
+    const groups = {};
+    const kindOrder = Object.keys(labels.kind || {});
+    const sortable = (name) => name.replace(/^the\s+/i, "");  // "The Netherlands" among the N
+    for (const facet of FACETS) {
+      const values = Object.keys(allValues[facet] || {});
+      if (!values.length) continue;
+      values.sort(facet === "kind" ? (a, b) => kindOrder.indexOf(a) - kindOrder.indexOf(b)
+        : (a, b) => sortable(label(facet, a)).localeCompare(sortable(label(facet, b)), "en", { numeric: true }));
+      const group = el("fieldset", { class: "kb-facet" }, el("legend", { text: { kind: "Kind", country: "Country",
+        practice: "Key practice", speaker: "Speaker" }[facet] }));
+      options[facet] = values.map((value) => {
+        const id = `kb-facet-${facet}-${value.replace(/[^A-Za-z0-9]+/g, "-")}`;
+        const box = el("input", { type: "checkbox", id, value, "data-facet": facet });
+        const count = el("span", { class: "kb-count" });
+        box.addEventListener("change", () => {
+          const chosen = new Set(state.filters[facet] || []);
+          box.checked ? chosen.add(value) : chosen.delete(value);
+          if (chosen.size) state.filters[facet] = [...chosen];
+          else delete state.filters[facet];
+          writeAddress(true);
+          run();
+        });
+        const row = el("div", { class: "kb-facet-option" }, box,
+          el("label", { for: id }, el("span", { text: label(facet, value) }), count));
+        row.hidden = true;  // until the first search counts it
+        group.append(row);
+        return { value, row, box, count };
+      });
+      group.hidden = true;
+      groups[facet] = group;
+      facetsBox.append(group);
+    }
+
     function renderFacets(counts) {
-      facetsBox.replaceChildren();
-      for (const facet of FACETS) {
-        const values = Object.entries(counts[facet] || {}).filter(([v, n]) => n > 0 || (state.filters[facet] || []).includes(v));
-        if (!values.length) continue;
-        values.sort((a, b) => b[1] - a[1] || label(facet, a[0]).localeCompare(label(facet, b[0])));
-        const group = el("fieldset", { class: "kb-facet" }, el("legend", { text: { kind: "Kind", country: "Country",
-          practice: "Key practice", speaker: "Speaker" }[facet] }));
-        for (const [value, count] of values) {
-          const id = `kb-facet-${facet}-${value.replace(/[^A-Za-z0-9]+/g, "-")}`;
-          const box = el("input", { type: "checkbox", id, value, "data-facet": facet });
-          box.checked = (state.filters[facet] || []).includes(value);
-          box.addEventListener("change", () => {
-            const chosen = new Set(state.filters[facet] || []);
-            box.checked ? chosen.add(value) : chosen.delete(value);
-            if (chosen.size) state.filters[facet] = [...chosen];
-            else delete state.filters[facet];
-            writeAddress(true);
-            run();
-          });
-          group.append(el("div", { class: "kb-facet-option" }, box,
-            el("label", { for: id }, el("span", { text: label(facet, value) }), el("span", { class: "kb-count", text: ` ${count}` }))));
+      let chosen = 0;
+      for (const [facet, items] of Object.entries(options)) {
+        const picked = state.filters[facet] || [];
+        let visible = 0;
+        for (const { value, row, box, count } of items) {
+          const n = (counts[facet] || {})[value] || 0;
+          box.checked = picked.includes(value);
+          row.hidden = !(n > 0 || box.checked);
+          count.textContent = ` ${n}`;
+          visible += !row.hidden;
         }
-        facetsBox.append(group);
+        groups[facet].hidden = !visible;
+        chosen += picked.filter((v) => !(facet === "kind" && v === preset)).length;
       }
+      toggle.querySelector(".kb-search-filters-count").textContent = chosen ? ` (${chosen} chosen)` : "";
+    }
+
+    function where(data) {
+      const countries = (data.filters.country || []).map((c) => label("country", c));
+      if (countries.length > 3) return `${countries.slice(0, 2).join(", ")} and ${countries.length - 2} other countries`;
+      return countries.join(", ");
+    }
+
+    function row(data) {
+      const item = el("li", { class: "kb-search-result", "data-id": data.meta.id, "data-kind": data.meta.kind });
+      const about = el("p", { class: "kb-search-about" },
+        el("span", { class: "kb-search-kind", text: label("kind", data.meta.kind) }));
+      const place = where(data);
+      if (place) about.append(el("span", { class: "kb-search-country", text: place }));
+      if (data.meta.source && data.meta.source !== data.meta.title) {
+        about.append(el("span", { class: "kb-search-source", text: data.meta.source }));
+      }
+      item.append(el("p", { class: "kb-search-title" }, el("a", { href: base + data.meta.url, text: data.meta.title })),
+        about, excerptOf(data));
+      return item;
     }
 
     async function renderResults(results) {
       root.dataset.state = "busy";  // "done" once every result of this page is shown (tests wait for it)
       const next = results.slice(shown.length, shown.length + PAGE);
       shown = shown.concat(next);
-      for (const result of next) {
-        const data = await result.data();
-        const item = el("li", { class: "kb-search-result", "data-id": data.meta.id, "data-kind": data.meta.kind });
-        const link = el("a", { href: base + data.meta.url, text: data.meta.title });
-        const excerpt = el("p", { class: "kb-search-excerpt" });
-        excerpt.innerHTML = data.excerpt;  // Pagefind's excerpt: the record's text, escaped, with <mark>
-        item.append(el("span", { class: "kb-search-kind", text: label("kind", data.meta.kind) }), " ", link, excerpt);
-        list.append(item);
-      }
+      const rows = (await Promise.all(next.map((result) => result.data()))).map(row);  // fetched together
+      list.append(...rows);
       more.hidden = shown.length >= results.length;
       root.dataset.state = "done";
     }
 
+    async function didYouMean(parsed) {
+      if (!parsed.text) return null;
+      // A word the knowledge base does not have (Pagefind may still find near words).
+      const words = parsed.text.replace(/"/g, "").split(/\s+/);
+      const fixed = await Promise.all(words.map((w) => nearest(w, base)));
+      if (!fixed.some(Boolean)) return null;
+      const better = words.map((w, i) => fixed[i] || w).join(" ");
+      const rest = state.q.replace(parsed.text, "").trim();
+      return (better + " " + rest).trim();
+    }
+
+    let latest = 0;
     async function run() {
+      const mine = ++latest;  // a newer search (another tick, another query) wins over this one
       root.dataset.state = "busy";
       const parsed = parseQuery(state.q);
       const filters = {};
@@ -190,44 +292,42 @@
         filters[field] = { any: values.length ? values : ["\u0000none"] };
       }
       const term = parsed.text || null;
-      suggestion.hidden = true;
-      list.replaceChildren();
-      shown = [];
       if (!term && !Object.keys(filters).length) {
+        suggestion.hidden = true;
+        list.replaceChildren();
+        shown = [];
         status.textContent = "Type words to search; choose a kind, a country, a key practice or a speaker to narrow.";
         renderFacets(allValues);
         more.hidden = true;
         root.dataset.state = "done";
         return;
       }
-      const search = await pagefind.search(term, { filters });
+      const [search, query] = await Promise.all([pagefind.search(term, { filters }), didYouMean(parsed)]);
       const results = search.results;
+      const first = await Promise.all(results.slice(0, PAGE).map((result) => result.data()));  // fetch before clearing
+      if (mine !== latest) return;
+      list.replaceChildren();
+      shown = [];
       status.textContent = `${results.length} result${results.length === 1 ? "" : "s"}` +
         (state.q ? ` for “${state.q}”` : "");
       renderFacets(search.filters);
+      if (query) {
+        const link = el("a", { href: "?" + new URLSearchParams({ q: query }), text: query });
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          state.q = query;
+          input.value = query;
+          writeAddress(true);
+          run();
+        });
+        suggestion.replaceChildren("Did you mean ", link, "?");
+      }
+      suggestion.hidden = !query;
       if (!results.length) list.append(el("li", { class: "kb-search-empty", text: "Nothing matches: remove a filter or try other words." }));
       more.onclick = () => renderResults(results);
-      await renderResults(results);
-      root.dataset.state = "busy";  // until "did you mean" has looked
-      // A word the knowledge base does not have (Pagefind may still find near words), or too few results.
-      if (parsed.text) {
-        const words = parsed.text.replace(/"/g, "").split(/\s+/);
-        const fixed = await Promise.all(words.map((w) => nearest(w, base, results.length < FEW)));
-        if (fixed.some(Boolean)) {
-          const better = words.map((w, i) => fixed[i] || w).join(" ");
-          const rest = state.q.replace(parsed.text, "").trim();
-          const query = (better + " " + rest).trim();
-          suggestion.replaceChildren("Did you mean ", el("a", { href: "?" + new URLSearchParams({ q: query }), text: query }), "?");
-          suggestion.querySelector("a").addEventListener("click", (event) => {
-            event.preventDefault();
-            state.q = query;
-            input.value = query;
-            writeAddress(true);
-            run();
-          });
-          suggestion.hidden = false;
-        }
-      }
+      shown = results.slice(0, PAGE);
+      list.append(...first.map(row));
+      more.hidden = shown.length >= results.length;
       root.dataset.state = "done";
     }
 
@@ -243,6 +343,9 @@
     await run();
   }
 
-  if (typeof document$ !== "undefined") document$.subscribe(setup);
+  // The script is loaded `async` right after the search's markup: it starts as soon as it arrives,
+  // without waiting for the rest of the page (and for the theme's script) to load.
+  if (document.getElementById("kb-search")) setup();
   else document.addEventListener("DOMContentLoaded", setup);
+  if (typeof document$ !== "undefined") document$.subscribe(setup);
 })();
