@@ -99,6 +99,15 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it stands, one line each."""
+    assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
 def richest(kb):
     """The country profile with the most parts: the page that exercises most of the template."""
     return max(kb.countries, key=lambda c: sum(bool(getattr(c, part)) for part in
@@ -190,28 +199,20 @@ def test_comparison_control_hides_and_shows_a_country(page, server, loaded):
 @pytest.mark.parametrize("kind", ["home", "practice", "country", "matrix", "compare", "quotes", "search", "source",
                                   "charts"])
 def test_accessibility(page, server, loaded, kind):
-    assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
     page.goto(server + key_pages(loaded.kb)[kind])
     page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(page)
     assert not serious, "\n".join(serious)
 
 
 @pytest.mark.parametrize("kind", ["home", "country", "matrix", "charts", "search"])
 def test_dark_mode_follows_the_system_and_keeps_its_contrast(browser, server, loaded, kind):
-    assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
     context = browser.new_context(color_scheme="dark")
     page = context.new_page()
     page.goto(server + key_pages(loaded.kb)[kind])
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(page)
     context.close()
     assert not serious, "\n".join(serious)
 

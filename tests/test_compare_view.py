@@ -273,14 +273,10 @@ def test_without_javascript_every_country_is_shown(browser, server, loaded):
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_nothing_serious_with_every_country_shown(page, server, loaded, scheme):
     """Every country shown (the table scrolls sideways), the rows' choice open, in light and dark."""
-    from test_browser import AXE
+    from test_browser import serious_violations
 
-    assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
     page.emulate_media(color_scheme=scheme)
     page.goto(server + address([c.id for c in loaded.kb.countries]))
     page.locator("details.kb-cmp-rows summary").click()
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(page)
     assert not serious, "\n".join(serious)

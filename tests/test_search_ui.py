@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from knowledge_base.index import documents
 from knowledge_base.models import Country, Locator
 from knowledge_base.site_search import KIND_LABELS
-from test_browser import AXE, a_word_of, browser, key_pages, page, server, shot  # noqa: F401
+from test_browser import a_word_of, browser, key_pages, page, serious_violations, server, shot  # noqa: F401
 
 PHONE = {"width": 390, "height": 844}
 
@@ -207,17 +207,13 @@ def test_a_result_row_says_its_kind_country_and_source_and_its_excerpt_not_its_t
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", ["search", "quotes"])
 def test_no_serious_accessibility_issue_in_light_or_dark(browser, server, loaded, kind, scheme, width):  # noqa: F811
-    assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     page.goto(server + key_pages(loaded.kb)[kind])
     done(page)
     if width < 600:
         page.get_by_role("button", name="Filters").click()  # the facets too
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    serious = serious_violations(page)
     context.close()
     assert not serious, "\n".join(serious)
 
