@@ -16,25 +16,6 @@ function kbHeaderSearch() {
 if (typeof document$ !== "undefined") document$.subscribe(kbHeaderSearch);
 else document.addEventListener("DOMContentLoaded", kbHeaderSearch);
 
-// Comparison page: choose which countries' columns to show.
-function kbSetupCompare() {
-  const toggles = Array.from(document.querySelectorAll(".kb-compare-toggle"));
-  if (!toggles.length) return;
-  function apply() {
-    for (const toggle of toggles) {
-      for (const cell of document.querySelectorAll('.kb-compare [data-country="' + toggle.value + '"]')) {
-        cell.hidden = !toggle.checked;
-      }
-    }
-  }
-  for (const toggle of toggles) toggle.addEventListener("change", apply);
-  // On a phone, two countries side by side fit the screen: start with the first two.
-  if (window.matchMedia("(max-width: 44.9375em)").matches) toggles.forEach((t, i) => { t.checked = i < 2; });
-  apply();
-}
-if (typeof document$ !== "undefined") document$.subscribe(kbSetupCompare);
-else document.addEventListener("DOMContentLoaded", kbSetupCompare);
-
 // Citation markers: hovering or focusing one shows its citation text; the link itself leads to the
 // list of sources at the foot of the page. A touch screen has no hover: the first tap on a marker
 // shows its citation in place, a second tap on the same marker follows the link.
