@@ -229,8 +229,9 @@ def csv_rows(kb: KnowledgeBase, chart: Chart) -> list[dict]:
     return [{"country": c.country.id, "country_name": c.country.name, "population": chart.population.noun,
              "count": c.text, "value": c.value, "value_max": c.value_max, "bound": c.bound if c.kind else None,
              "how": HOW[c.kind], "method": c.how, "as_of": c.as_of,
-             "sources": "; ".join(f"{kb.sources[loc.source].short_title}, footnote {loc.note}" if loc.note is not None
-                                  else kb.sources[loc.source].short_title for loc in c.cites)}
+             "sources": "; ".join(dict.fromkeys(  # each once: two summed totals may cite the same note
+                 f"{kb.sources[loc.source].short_title}, footnote {loc.note}" if loc.note is not None
+                 else kb.sources[loc.source].short_title for loc in c.cites))}
             for c in chart.counts]
 
 
