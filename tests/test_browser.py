@@ -9,6 +9,7 @@ records. Screenshots of the key pages go to tests/screenshots/.
 """
 
 import functools
+import json
 import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -264,13 +265,19 @@ def test_cite_this_quote_copies_a_permanent_address(browser, server, loaded):
     page = context.new_page()
     country = next(c for c in loaded.kb.countries if c.quotes)
     quote = country.quotes[0]
+    page.clock.set_fixed_time("2031-05-04T10:00:00Z")  # a reader on another day than the build's
     page.goto(server + f"/countries/{country.id}.html#{quote.id}")
     card = page.locator(f"[id='{quote.id}']")
+    assert card.locator("pre").count() == 0, "the formats stay inert until the block is opened"
     card.locator("summary", has_text="Cite this quote").click()
+    expect(card.locator(".kb-cite-format")).to_have_text(["Plain text", "BibTeX", "CSL-JSON"])
+    expect(card.locator("pre")).to_have_count(3)
     card.locator("button.md-code__button[data-md-type=copy]").first.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert f"https://returnees-kb.github.io/knowledge-base/countries/{country.id}.html#{quote.id}" in copied
-    assert "version" in copied and "accessed" in copied
+    assert "version" in copied and "(accessed 2031-05-04)." in copied, copied
+    card.locator("button.md-code__button[data-md-type=copy]").nth(2).click()  # the CSL-JSON
+    assert json.loads(page.evaluate("navigator.clipboard.readText()"))["accessed"] == {"raw": "2031-05-04"}
     page.locator("#cite-this-page").scroll_into_view_if_needed()
     cite_page = page.locator("details.kb-cite", has=page.locator("summary", has_text="Cite this page"))
     cite_page.locator("summary").click()
@@ -317,6 +324,34 @@ def test_no_page_is_wider_than_a_phone(browser, server, site, loaded):
             wide.append(f"{path}: {width}px")
     assert not wide, wide
     context.close()
+
+
+LAYOUT_SHIFTS = """
+window.kbShifts = [];
+new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.kbShifts.push(e.value); })
+  .observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width", [1366, 412])
+def test_no_page_moves_as_it_opens(browser, server, site, loaded, width):
+    """Every page of the site, on a desktop and on a phone: its layout
+    shift while it opens stays under 0.1 (Lighthouse's "good" limit). The blocks the browser skips off
+    screen (kb.css, content-visibility) must never be the ones on screen."""
+    context = browser.new_context(viewport={"width": width, "height": 823 if width < 600 else 900},
+                                  is_mobile=width < 600, has_touch=width < 600)
+    context.add_init_script(LAYOUT_SHIFTS)
+    page = context.new_page()
+    moved = []
+    paths = sorted({"/" + p.relative_to(site).as_posix() for p in site.rglob("*.html")} | {key_pages(loaded.kb)["search"]})
+    for path in paths:
+        page.goto(server + path)  # "load": the theme's script has run and laid the page out
+        page.wait_for_timeout(150)
+        shift = page.evaluate("window.kbShifts.reduce((a, b) => a + b, 0)")
+        if shift >= 0.1:
+            moved.append(f"{path}: {shift:.3f}")
+    context.close()
+    assert not moved, moved
 
 
 def test_the_footer_says_licence_version_build_and_where_to_report(page, server, loaded):

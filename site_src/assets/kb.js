@@ -69,18 +69,24 @@ function kbCitationTips() {
 if (typeof document$ !== "undefined") document$.subscribe(kbCitationTips);
 else document.addEventListener("DOMContentLoaded", kbCitationTips);
 
-// "Cite this page / quote": the citations carry the day of the build; put in the reader's day.
-function kbAccessDate() {
+// "Cite this page / quote": the formats wait in an inert <template> (nothing to lay out at load);
+// opening the block, or printing, puts them in. They carry the day of the build: put in the reader's.
+function kbOpenCitation(block) {
+  const formats = block.querySelector(":scope > template.kb-cite-formats");
+  if (!formats) return;
+  const content = formats.content.cloneNode(true);
   const today = new Date().toISOString().slice(0, 10);
-  for (const block of document.querySelectorAll("details.kb-cite")) {
-    const built = (block.textContent.match(/accessed (\d{4}-\d{2}-\d{2})/) || [])[1];
-    if (!built || built === today) continue;
-    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  const built = (content.textContent.match(/accessed (\d{4}-\d{2}-\d{2})/) || [])[1];
+  if (built && built !== today) {
+    const walker = document.createTreeWalker(content, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
       const node = walker.currentNode;
       if (node.nodeValue.includes(built)) node.nodeValue = node.nodeValue.split(built).join(today);
     }
   }
+  formats.replaceWith(content);
 }
-if (typeof document$ !== "undefined") document$.subscribe(kbAccessDate);
-else document.addEventListener("DOMContentLoaded", kbAccessDate);
+document.addEventListener("toggle", (event) => {  // toggle does not bubble: listen while it is captured
+  if (event.target.matches && event.target.matches("details.kb-cite") && event.target.open) kbOpenCitation(event.target);
+}, true);
+window.addEventListener("beforeprint", () => document.querySelectorAll("details.kb-cite").forEach(kbOpenCitation));
