@@ -347,6 +347,12 @@ class Quote(Record):
     cites: Cites
     note: Note
 
+    @property
+    def attribution(self) -> str:
+        """Whom the quote is given to, in a title: the speaker, else the institution, else the role
+        (the source may name only "a Kazakh Deputy Foreign Minister")."""
+        return self.speaker or self.organization or self.role or "Unattributed"
+
 
 class Figure(Record):
     """A number the source states, with its unit, date and footnotes."""

@@ -338,7 +338,7 @@ def build_date() -> dt.date:
 def quote_title(q) -> str:
     """A quote named by its speaker and its first words: Jane Expert: ‘A quoted sentence.’"""
     words = q.text.split()
-    return f"{q.speaker or q.organization or 'Unattributed'}: ‘{' '.join(words[:10])}{'…' if len(words) > 10 else ''}’"
+    return f"{q.attribution}: ‘{' '.join(words[:10])}{'…' if len(words) > 10 else ''}’"
 
 
 def citation(kb: KnowledgeBase, repository: "Repository | None", page: str, title: str, record,
