@@ -31,3 +31,29 @@ def test_benchmark_runs_at_1x(tmp_path):
     for key in ("validate_vs_parse", "pipeline_vs_mkdocs", "full_build_s", "rebuild_after_edit_s", "query_p95_ms",
                 "pagefind_s", "search_download_bytes", "search_download_gzip_bytes", "page_download_bytes", "largest_page_bytes"):
         assert result[key] > 0, key
+
+
+def test_the_lighthouse_benchmark_serves_the_site_gzipped_as_a_host_does(tmp_path):
+    """Lighthouse's figures are taken on compressed pages (GitHub Pages gzips); files that are not text
+    are sent as they are."""
+    import gzip
+    import urllib.request
+
+    from lighthouse import serve
+
+    (tmp_path / "index.html").write_text("<p>" + "a knowledge base " * 200 + "</p>", encoding="utf-8")
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG not compressed")
+    server, base = serve(tmp_path)
+    try:
+        request = urllib.request.Request(base, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            body = response.read()
+        assert gzip.decompress(body) == (tmp_path / "index.html").read_bytes()
+        assert len(body) < (tmp_path / "index.html").stat().st_size / 10
+        with urllib.request.urlopen(urllib.request.Request(base + "logo.png", headers={"Accept-Encoding": "gzip"})) as response:
+            assert response.headers["Content-Encoding"] is None and response.read() == b"\x89PNG not compressed"
+        with urllib.request.urlopen(base + "index.html") as response:  # a client that does not accept gzip
+            assert response.headers["Content-Encoding"] is None
+    finally:
+        server.shutdown()
