@@ -10,7 +10,9 @@ Reintegration Path, 9.") join the work they repeat instead of becoming entries o
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .link import KnowledgeBase
@@ -257,9 +259,36 @@ def _merge(into: Work, other: Work) -> None:
     into.texts += [t for t in other.texts if t not in into.texts]
 
 
+class _BySurname:
+    """The works found so far, by their first author's surname: _same() never matches two different
+    surnames, so a citation is compared only with the works of its surname and those without one,
+    not with every work (the notes times the works, at scale)."""
+
+    def __init__(self, found: list[Work]):
+        self.found = found
+        self.positions: dict[str, list[int]] = defaultdict(list)
+
+    @staticmethod
+    def _key(work: Work) -> str:
+        return " ".join(work.family().split()[-1:])
+
+    def candidates(self, work: Work) -> list[int]:
+        key = self._key(work)
+        if not key:
+            return list(range(len(self.found)))
+        return sorted(self.positions[key] + self.positions[""])
+
+    def add(self, position: int, work: Work) -> None:
+        bisect.insort(self.positions[self._key(work)], position)
+
+    def forget(self, position: int, work: Work) -> None:
+        self.positions[self._key(work)].remove(position)
+
+
 def works(kb: KnowledgeBase) -> list[Work]:
     """Every work the sources' notes cite, each once, with the notes that cite it."""
     found: list[Work] = []
+    same_name = _BySurname(found)
     by_note: dict[tuple[str, int], list[Work]] = {}
     ibids: list[tuple[str, int, str, str | None]] = []
     for (source, number), note in sorted(kb.notes.items()):
@@ -271,14 +300,19 @@ def works(kb: KnowledgeBase) -> list[Work]:
                 continue
             work, page = read_work(part)
             work.cited_by.append((source, number, page))
-            match = next((w for w in found if _same(w, work)), None)
-            if match is None and work.author and not work.title and work.type != "interview":
-                match = next((w for w in reversed(found) if w.family() == work.family()), None)
-            if match:
-                _merge(match, work)
+            candidates = same_name.candidates(work)
+            at = next((i for i in candidates if _same(found[i], work)), None)
+            if at is None and work.author and not work.title and work.type != "interview":
+                at = next((i for i in reversed(candidates) if found[i].family() == work.family()), None)
+            if at is not None:
+                match = found[at]
+                same_name.forget(at, match)
+                _merge(match, work)  # may give it a fuller author, so file it again
+                same_name.add(at, match)
                 work = match
             else:
                 found.append(work)
+                same_name.add(len(found) - 1, work)
             by_note.setdefault((source, number), []).append(work)
     for source, number, part, _ in ibids:  # "ibid." joins the work it repeats
         note = kb.notes[(source, number)]

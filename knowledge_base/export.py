@@ -19,7 +19,7 @@ from pathlib import Path
 import sqlite_utils
 from pydantic import BaseModel, Field
 
-from .citations import cited_in, works
+from .citations import Work, cited_in, works
 from .link import KnowledgeBase
 from .render import chart_files
 from .models import Country, Introduction, Lesson, Practice, Source
@@ -156,7 +156,7 @@ def _date_fields(parts: list[int] | None) -> list[tuple[str, object]]:
     return [("year", parts and parts[0]), ("month", parts and len(parts) > 1 and parts[1])]
 
 
-def bibtex(kb: KnowledgeBase) -> str:
+def bibtex(kb: KnowledgeBase, cited: list[Work] | None = None) -> str:
     entries = []
     for x in kb.sources.values():
         entries.append(_bibtex_entry(x.id, x.type, x.title, [n.model_dump(exclude_none=True) for n in x.author],
@@ -164,14 +164,14 @@ def bibtex(kb: KnowledgeBase) -> str:
             ("address", x.publisher_place and _bibtex_escape(x.publisher_place)),
             *_date_fields([int(p) for p in x.issued.split("-")] if x.issued else None), ("url", x.url), ("doi", x.doi),
             ("language", x.language), ("note", x.licence and f"Licence: {_bibtex_escape(x.licence)}")]))
-    for w in works(kb):
+    for w in works(kb) if cited is None else cited:
         entries.append(_bibtex_entry(w.id, w.type, w.title, w.author, w.container or w.publisher, [
             ("address", w.publisher_place and _bibtex_escape(w.publisher_place)), *_date_fields(w.issued),
             ("url", w.url), ("note", _bibtex_escape(cited_in(w, kb)))]))
     return "\n\n".join(entries) + "\n"
 
 
-def csl_json(kb: KnowledgeBase) -> list[dict]:
+def csl_json(kb: KnowledgeBase, cited: list[Work] | None = None) -> list[dict]:
     items = []
     for source in kb.sources.values():
         item = {"id": source.id, "type": source.type, "title": source.title, "title-short": source.short_title,
@@ -182,7 +182,7 @@ def csl_json(kb: KnowledgeBase) -> list[dict]:
         if source.issued:
             item["issued"] = {"date-parts": [[int(part) for part in source.issued.split("-")]]}
         items.append(item)
-    for w in works(kb):
+    for w in works(kb) if cited is None else cited:
         item = {"id": w.id, "type": w.type, "title": w.title, "author": w.author, "interviewer": w.interviewer,
                 "container-title": w.container, "publisher": w.publisher, "publisher-place": w.publisher_place,
                 "URL": w.url, "note": cited_in(w, kb) + ". " + " | ".join(w.texts),
@@ -251,10 +251,11 @@ def export_all(kb: KnowledgeBase, out: Path, site_address: str = "") -> list[Pat
     data = table_rows(kb)
     written = [out / "kb.json", *write_csv(out, data)]
     write_sqlite(out / "kb.sqlite", data)
+    cited = works(kb)  # once for both bibliographies: reading every note's works is the exports' dearest step
     for name, content in (("datapackage.json", datapackage(data)), ("metadata.json", datasette_metadata()),
-                          ("sources.csl.json", csl_json(kb))):
+                          ("sources.csl.json", csl_json(kb, cited))):
         (out / name).write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / "sources.bib").write_text(bibtex(kb), encoding="utf-8")
+    (out / "sources.bib").write_text(bibtex(kb, cited), encoding="utf-8")
     (out / "charts").mkdir(exist_ok=True)
     for name, text in chart_files(kb, site_address).items():
         (out / "charts" / name).write_text(text, encoding="utf-8")

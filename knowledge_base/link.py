@@ -52,6 +52,9 @@ class KnowledgeBase:
     paths: dict[str, str] = field(default_factory=dict)  # record id -> its file, relative to the content root
     marker_ids: dict[int, str] = field(default_factory=dict)  # id() of a cites list -> its marker's HTML id
     _voices: list | None = None  # who speaks in the quotes (voices()), found once
+    _voice_of: dict[int, SimpleNamespace] = field(default_factory=dict, repr=False)  # id() of a quote -> its voice
+    _ids: dict[str, tuple[int, dict]] = field(default_factory=dict, repr=False)  # _by_id's tables
+    _cells: dict[tuple[str, str], list] | None = field(default=None, repr=False)  # matrix_cell's examples
 
     def marker_id(self, cites: list) -> str:
         return self.marker_ids[id(cites)]
@@ -65,10 +68,19 @@ class KnowledgeBase:
     mentions_by_country: dict[str, list] = field(default_factory=lambda: defaultdict(list))
 
     def practice(self, pid: str) -> Practice:
-        return next(p for p in self.practices if p.id == pid)
+        return self._by_id("practices")[pid]
 
     def country(self, cid: str) -> Country:
-        return next(c for c in self.countries if c.id == cid)
+        return self._by_id("countries")[cid]
+
+    def _by_id(self, kind: str) -> dict:
+        # A dict per kind, not a scan: the matrix asks for a practice in every cell. Built again when
+        # the list changed (linking appends records; tests build knowledge bases by hand).
+        records = getattr(self, kind)
+        table = self._ids.get(kind)
+        if table is None or table[0] != len(records):
+            table = self._ids[kind] = (len(records), {r.id: r for r in records})
+        return table[1]
 
     def title_of(self, record: Record) -> str:
         return getattr(record, "name", None) or getattr(record, "title", None) or record.id
@@ -94,6 +106,7 @@ class KnowledgeBase:
         or an institution speaking as such (`organization` only). Variants are kept, to be shown."""
         if self._voices is None:
             self._voices = self._find_voices()
+            self._voice_of = {id(q): voice for voice in self._voices for _, q in voice.quotes}
         return self._voices
 
     def _find_voices(self) -> list[SimpleNamespace]:
@@ -118,7 +131,8 @@ class KnowledgeBase:
         return sorted(voices, key=lambda v: (not v.person, v.name.split()[-1].lower() if v.person else v.name.lower()))
 
     def voice_of(self, quote: Quote) -> SimpleNamespace | None:
-        return next((v for v in self.voices() if any(q is quote for _, q in v.quotes)), None)
+        self.voices()
+        return self._voice_of.get(id(quote))
 
     def voice_page(self, voice) -> str:
         return f"speakers/{voice.key}.md"
@@ -157,7 +171,12 @@ class KnowledgeBase:
 
     def matrix_cell(self, pid: str, cid: str) -> SimpleNamespace:
         """How a country applies a key practice: its examples, and whether section II cites it."""
-        examples = [ex for c, ex in self.examples_by_practice.get(pid, []) if c.id == cid]
+        if self._cells is None:  # once: the matrix asks for every practice in every country
+            self._cells = defaultdict(list)
+            for practice, pairs in self.examples_by_practice.items():
+                for c, ex in pairs:
+                    self._cells[(practice, c.id)].append(ex)
+        examples = list(self._cells.get((pid, cid), []))
         mentioned = any(m.country == cid for m in self.practice(pid).mentions)
         return SimpleNamespace(examples=examples, mentioned=mentioned)
 

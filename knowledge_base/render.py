@@ -61,9 +61,16 @@ def anchor(value: str) -> Markup:
     return Markup(value)
 
 
+@functools.lru_cache(maxsize=None)
+def _relpath(to_page: str, from_page: str) -> str:
+    # posixpath.relpath asks the OS for the working directory each time; pages link to few pages
+    # (a country's many citations all lead to one source page), so each pair is worked out once.
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
 def relative(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
     """A link from one Markdown page to another (MkDocs checks it in strict mode)."""
-    path = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    path = _relpath(to_page, from_page)
     if anchor_id:
         path += "#" + anchor(anchor_id)
     return Markup(escape(path))
@@ -83,7 +90,7 @@ def groupby_practice(examples, kb: KnowledgeBase) -> list[SimpleNamespace]:
 
 def url_from(from_page: str, to_page: str, anchor_id: str = "") -> Markup:
     """An href for raw HTML (which MkDocs does not rewrite) from one page to another."""
-    path = posixpath.relpath(site_url(to_page), posixpath.dirname(from_page) or ".")
+    path = _relpath(site_url(to_page), from_page)
     if anchor_id:
         path += "#" + anchor(anchor_id)
     return Markup(escape(path))
@@ -321,8 +328,10 @@ def comparison(kb: KnowledgeBase) -> Comparison:
 KB_TITLE = "Returnees Rehabilitation Knowledge Base"
 
 
+@functools.lru_cache(maxsize=1)
 def kb_version() -> str:
-    """The knowledge base's version, as pyproject.toml (and CITATION.cff) give it."""
+    """The knowledge base's version, as pyproject.toml (and CITATION.cff) give it (read once: every
+    citation on every page carries it)."""
     pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
     if pyproject.exists():
         return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
