@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import time
 from html import escape
 from pathlib import Path
@@ -66,7 +67,9 @@ def on_config(config):
         repository = Repository(config.extra["repository"].rstrip("/"), config.extra.get("repository_branch", "main"),
                                 config.site_url or "", last_changed(root, list(result.kb.paths.values())))
     pages = render_pages(result.kb, related=related, benchmarks=benchmarks, repository=repository)
-    write_pages(pages, out)
+    changed = write_pages(pages, out)
+    # Snippets are not pages: a page that includes one is rebuilt when it changes (on_files).
+    _state["changed_snippets"] = {rel.removeprefix(SNIPPETS + "/") for rel in changed if rel.startswith(SNIPPETS + "/")}
     # The theme's edit button of a record's page opens the record's YAML file, not the generated page
     # (the lessons page shows several records: each lesson has its own "Edit this record" link).
     records = [r for r in [*result.kb.records(), result.kb.glossary] if r is not None and not isinstance(r, Lesson)]
@@ -127,6 +130,27 @@ def site_problems(site: Path, docs_dir: Path, base: str = "/") -> list:
             for found in check_site(site, code_pages=hand_written, base=base, record_text=_state["record_text"])]
 
 
+SNIPPET_LINE = re.compile(r'^\s*--8<--\s+"([^"]+)"', re.M)  # pymdownx.snippets' block syntax
+
+
+def including(markdown: str, snippets: set[str], appended: list[str]) -> bool:
+    """Does a page's Markdown include one of these snippets (or is one appended to every page)?"""
+    return bool(snippets & set(appended)) or any(name in snippets for name in SNIPPET_LINE.findall(markdown))
+
+
+def _rebuild_pages_with_changed_snippets(files: Files, config) -> None:
+    # A dirty rebuild (serve) rebuilds a page only when its own file is newer than its HTML, so a
+    # page whose snippet changed (the home page's country list after a country's edit) would stay
+    # stale: drop its HTML, and MkDocs builds it again.
+    changed = _state.get("changed_snippets")
+    if not changed:
+        return
+    appended = config.mdx_configs.get("pymdownx.snippets", {}).get("auto_append", [])
+    for file in files.documentation_pages():
+        if including(Path(file.abs_src_path).read_text(encoding="utf-8"), changed, appended):
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+
+
 def on_files(files: Files, config) -> Files:
     out: Path = _state["out"]  # type: ignore[assignment]
     for rel in _state["pages"]:  # type: ignore[union-attr]
@@ -137,6 +161,8 @@ def on_files(files: Files, config) -> Files:
         unlisted = rel.startswith(_state.get("not_in_nav", ())) and not rel.endswith("index.md")
         files.append(File(rel, str(out), config.site_dir, config.use_directory_urls,
                           inclusion=InclusionLevel.NOT_IN_NAV if unlisted else InclusionLevel.UNDEFINED))
+    if os.environ.get("KB_SERVING"):
+        _rebuild_pages_with_changed_snippets(files, config)
     return files
 
 

@@ -53,6 +53,9 @@ def test_serve_shows_an_edit_and_survives_a_mistake(served):
     original = record.read_text(encoding="utf-8")
     record.write_text(original.replace("summary: >-\n  ", "summary: >-\n  Edited-while-serving ", 1), encoding="utf-8")
     assert wait_for(page, "Edited-while-serving"), "the edit never showed on the served page"
+    # The home page is hand-written, but the country cards it includes (a snippet) show each summary's
+    # first sentence: it is rebuilt too.
+    assert wait_for(f"{base}/", "Edited-while-serving", timeout=30), "the home page's country cards stayed stale"
 
     # A mistake is reported with its file and line (MkDocs holds page requests until it is fixed)...
     record.write_text(original.replace("name: Kosovo", "name: [Kosovo", 1), encoding="utf-8")
