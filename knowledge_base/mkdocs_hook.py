@@ -17,10 +17,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files, InclusionLevel
-
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
+from knowledge_base import docs_engine
 from knowledge_base.export import export_all
 from knowledge_base.history import last_changed
 from knowledge_base.index import ensure_index, index_folder, related_quotes
@@ -33,7 +31,12 @@ from knowledge_base.rules import strings_of
 from knowledge_base.site_check import check_site, located
 from knowledge_base.site_search import BUNDLE, write_site_search
 
-log = logging.getLogger("mkdocs.hooks.knowledge_base")
+# MkDocs' classes, or ProperDocs' when it runs the build (docs_engine.py).
+PluginError = docs_engine.module("exceptions").PluginError
+_files = docs_engine.module("structure.files")
+File, Files, InclusionLevel = _files.File, _files.Files, _files.InclusionLevel
+
+log = logging.getLogger(f"{docs_engine.name()}.hooks.knowledge_base")
 GENERATED = ".generated/docs"
 SNIPPETS = "_snippets"
 DOWNLOADS = "downloads"  # exports, published at site/downloads/

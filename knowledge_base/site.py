@@ -12,6 +12,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from . import docs_engine
 from .index import INDEX_DIR
 from .pipeline import REPO_ROOT
 from .pipeline import check_cached as check
@@ -20,7 +21,7 @@ MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 
 
 def _quiet_mkdocs_logging() -> None:
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(docs_engine.name())
     if not any(getattr(h, "_kb", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
@@ -33,8 +34,8 @@ def _quiet_mkdocs_logging() -> None:
 
 def run_mkdocs_build(root: Path, site_dir: Path, strict: bool = True) -> None:
     """`mkdocs build` on the generated pages; raises on failure."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    build = docs_engine.module("commands.build").build
+    load_config = docs_engine.module("config").load_config
 
     os.environ["KB_CONTENT_ROOT"] = str(root)
     _quiet_mkdocs_logging()
@@ -47,7 +48,7 @@ def run_mkdocs_build(root: Path, site_dir: Path, strict: bool = True) -> None:
 
 
 def build_site(root: Path, report, notify, strict: bool = True) -> int:
-    from mkdocs.exceptions import MkDocsException
+    MkDocsException = docs_engine.module("exceptions").MkDocsException  # noqa: N806 (ProperDocs keeps the name)
 
     result = check(root)
     notify(result.notices, warnings=result.warnings)
@@ -95,8 +96,8 @@ def _swap(new: Path, current: Path) -> None:
 
 
 def serve_site(root: Path, dev_addr: str, report, notify) -> int:
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
+    serve = docs_engine.module("commands.serve").serve
+    MkDocsException = docs_engine.module("exceptions").MkDocsException  # noqa: N806
 
     from .pipeline import check as check_all
 
@@ -108,7 +109,7 @@ def serve_site(root: Path, dev_addr: str, report, notify) -> int:
     os.environ["KB_CONTENT_ROOT"] = str(root)
     os.environ["KB_SERVING"] = "1"  # the hook keeps rebuilds after an edit to what the preview needs
     _quiet_mkdocs_logging()
-    logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    logging.getLogger(docs_engine.name()).handlers[-1].setLevel(logging.INFO)
     try:
         # Dirty rebuilds: after an edit MkDocs rebuilds only the pages whose Markdown changed
         # (the hook rewrites only those), so one edit shows in about a second. Not strict: a

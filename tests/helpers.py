@@ -9,9 +9,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args, root: Path | None = None, timeout: int = 600, env: dict | None = None,
-            input: str | None = None) -> subprocess.CompletedProcess:
-    """`python build.py [--root ROOT] ARGS`, capturing output; `env` adds to the environment; `input` is stdin."""
-    cmd = [sys.executable, str(ROOT / "build.py")]
+            input: str | None = None, python: str = sys.executable) -> subprocess.CompletedProcess:
+    """`python build.py [--root ROOT] ARGS`, capturing output; `env` adds to the environment; `input` is stdin;
+    `python` runs it with another venv's interpreter."""
+    cmd = [python, str(ROOT / "build.py")]
     if root is not None:
         cmd += ["--root", str(root)]
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
