@@ -191,7 +191,8 @@ def on_serve(server, config, builder):
 # every page of a section renders the section's navigation, so a longer list would make the build
 # grow with pages x records and weigh on every page (see the Performance page).
 NAV_LIMIT = 50
-ALWAYS_UNLISTED = ("speakers/",)  # one page per speaker: the Speakers page lists them all
+# One page per speaker: the Speakers page lists them all; the matrix's further pages: its first links them.
+ALWAYS_UNLISTED = ("speakers/", "matrix-")
 
 
 def _expand_nav(nav, kb, available: set[str] | None = None) -> tuple[list, tuple[str, ...]]:

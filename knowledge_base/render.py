@@ -439,6 +439,17 @@ def make_environment() -> Environment:
 _shared_environment = functools.cache(make_environment)
 
 
+MATRIX_COLUMNS = 12  # countries per page of the matrix: as many as a screen shows, and a page that stays small
+
+
+def matrix_parts(kb: KnowledgeBase, columns: int = MATRIX_COLUMNS) -> list[SimpleNamespace]:
+    """The matrix in pages of at most `columns` countries each (matrix.md, matrix-2.md, …): one table of
+    every practice by every country would grow with their product (tens of MB at scale)."""
+    groups = [kb.countries[i:i + columns] for i in range(0, len(kb.countries), columns)] or [[]]
+    return [SimpleNamespace(page="matrix.md" if n == 0 else f"matrix-{n + 1}.md", countries=group)
+            for n, group in enumerate(groups)]
+
+
 class Pages(dict):
     """{page path relative to the docs root: Markdown}, remembering the template each page came from."""
 
@@ -449,12 +460,13 @@ class Pages(dict):
 
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
                  benchmarks: dict | None = None,
-                 repository: Repository | None = None) -> Pages:
+                 repository: Repository | None = None, matrix_columns: int = MATRIX_COLUMNS) -> Pages:
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index; `benchmarks` the recorded
     results of benchmarks/run.py, shown on the Performance page; `repository` gives each record's
-    page its "Edit this record" and "Report an error" links (none without it).
+    page its "Edit this record" and "Report an error" links (none without it); `matrix_columns` the
+    countries on each page of the matrix.
     """
     env = env or _shared_environment()
     pages = Pages()
@@ -474,7 +486,9 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     if kb.introduction:
         put("introduction.md", "introduction.md.j2", intro=kb.introduction)
     put("lessons.md", "lessons.md.j2")
-    put("matrix.md", "matrix.md.j2")
+    parts = matrix_parts(kb, matrix_columns)
+    for part in parts:
+        put(part.page, "matrix.md.j2", part=part, parts=parts)
     put("compare.md", "compare.md.j2", compare=comparison(kb), compare_regional_label=COMPARE_REGIONAL_ROW[1])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")

@@ -364,3 +364,32 @@ def cited_lists(model):
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, BaseModel):
                 yield from cited_lists(item)
+
+
+def test_the_matrix_is_paged_by_countries_and_each_page_links_the_others(loaded):
+    """However many countries: each page of the matrix holds at most `matrix_columns` of them, every country
+    is on exactly one page with all its examples, and each page links every other (forced here to at least
+    two pages; a knowledge base with up to MATRIX_COLUMNS countries has one)."""
+    from knowledge_base.render import MATRIX_COLUMNS, render_pages
+
+    kb = loaded.kb
+    assert [p for p in render_pages(kb) if re.fullmatch(r"matrix(-\d+)?\.md", p)] == \
+        ["matrix.md", *(f"matrix-{n}.md" for n in range(2, -(-len(kb.countries) // MATRIX_COLUMNS) + 1))]
+    columns = max(1, (len(kb.countries) + 1) // 2)
+    pages = render_pages(kb, matrix_columns=columns)
+    names = ["matrix.md", *(f"matrix-{n}.md" for n in range(2, -(-len(kb.countries) // columns) + 1))]
+    assert sorted(p for p in pages if re.fullmatch(r"matrix(-\d+)?\.md", p)) == sorted(names)
+    seen = []
+    for name in names:
+        text = pages[name]
+        shown = re.findall(r'<th scope="col"><a href="countries/([^"#]+)\.html">', text)
+        assert 0 < len(shown) <= columns, name
+        seen += shown
+        for other in names:
+            if other != name:
+                assert f'href="{other.removesuffix(".md")}.html"' in text, f"{name} does not link {other}"
+        for practice in kb.practices:
+            for cid in shown:
+                for example in kb.matrix_cell(practice.id, cid).examples:
+                    assert f'href="countries/{cid}.html#{example.id}"' in text, (name, example.id)
+    assert seen == [c.id for c in kb.countries]
