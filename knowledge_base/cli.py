@@ -11,9 +11,16 @@ import os
 import sys
 from pathlib import Path
 
-from .pipeline import REPO_ROOT, check
-
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+REPO_ROOT = Path(__file__).resolve().parent.parent  # as pipeline.REPO_ROOT, without importing the pipeline
+
+
+def check(*args, **kwargs):
+    """The pipeline's check, imported on first use: it loads the models (pydantic), which a search
+    on a fresh index never needs."""
+    from .pipeline import check as run_check
+
+    return run_check(*args, **kwargs)
 
 
 def _root(args) -> Path:
@@ -82,21 +89,27 @@ def cmd_serve(args) -> int:
 
 
 def _checked_index(args):
-    """The index of a valid knowledge base, (re)built if the records changed; None if invalid."""
-    from .index import ensure_index
+    """The index of a valid knowledge base, brought up to date if the records changed; None if invalid."""
+    from .index import ensure_index, fresh_index
 
+    # The stamps of the record files say whether the index still answers for them: when they hold,
+    # the records were valid when it was made (an index is made of valid records only) and are
+    # not loaded again.
+    folder = fresh_index(_root(args))
+    if folder is not None:
+        return folder, None
     result = check(_root(args))
     if not result.ok:
         report(result.problems)
-        return None, False
+        return None, None
     return ensure_index(result.kb, result.files, _root(args))
 
 
 def cmd_index(args) -> int:
-    folder, rebuilt = _checked_index(args)
+    folder, done = _checked_index(args)
     if folder is None:
         return EXIT_PROBLEMS
-    print(f"index {'rebuilt' if rebuilt else 'up to date'}: {folder}", file=sys.stderr)
+    print(f"index {done or 'up to date'}: {folder}", file=sys.stderr)
     return EXIT_OK
 
 
