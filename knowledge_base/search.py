@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.collectors import FilterCollector, TermsCollector, TopCollector, WrappingCollector
 from whoosh.highlight import HtmlFormatter, PinpointFragmenter, UppercaseFormatter
 from whoosh.qparser import MultifieldParser
-from whoosh.sorting import FieldFacet
 
 from whoosh.spelling import ListCorrector
 
 from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query
 
 FEW = 3  # a query with fewer hits than this gets a spelling suggestion
-_opened: dict[Path, tuple[str, object, object]] = {}  # folder -> (fingerprint, index, corrector)
+# folder -> (fingerprint, index, corrector, searcher, facet columns): one searcher per process and
+# index, kept open while the index's fingerprint holds (opening one reads every segment's files).
+_opened: dict[Path, tuple] = {}
 FIELD_ALIASES = {"organization": "org", "organisation": "org", "practices": "practice", "countries": "country"}
 _FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 
@@ -80,6 +84,7 @@ def check_query(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=None)  # a parser keeps no state between queries: one is made per process
 def make_parser():
     parser = MultifieldParser(SEARCH_FIELDS, SCHEMA)
     parser.add_plugin(_aliases())
@@ -98,13 +103,18 @@ def _aliases():
 def search(folder: Path, text: str, *, kind=None, country=None, practice=None, limit: int = 10,
            html_snippets: bool = False) -> SearchResult:
     check_query(text)
-    ix = _open(folder)
+    _open(folder)
     parser = make_parser()
     query = parser.parse(text)
     restrict = filter_query(kind, country, practice)
-    facets = {"kind": FieldFacet("kind"), "countries": FieldFacet("countries")}
-    with ix.searcher() as searcher:
-        results = searcher.search(query, filter=restrict, limit=limit, groupedby=facets, terms=True)
+    with nullcontext(_opened[folder][3]) as searcher:  # the process's searcher: not closed after one query
+        # Every match must reach the counter: no skipping of blocks, nor of sub-queries (replace=0)
+        # that can no longer reach the top `limit`.
+        facets = FacetCounter(TopCollector(limit, usequality=False, replace=0), _opened[folder][4])
+        collector = TermsCollector(facets)  # outside the counter: only the filter's documents reach it
+        collector = FilterCollector(collector, restrict) if restrict else collector
+        searcher.search_with_collector(query, collector)
+        results = collector.results()
         results.fragmenter = PinpointFragmenter(maxchars=200, surround=60, autotrim=True)
         results.formatter = HtmlFormatter(tagname="mark", between=" … ") if html_snippets else UppercaseFormatter(between=" … ")
         hits = [
@@ -115,12 +125,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
             for h in results[:limit]
         ]
         total = results.estimated_length() if not results.has_exact_length() else len(results)
-        country_counts: Counter[str] = Counter()
-        for key, docs in results.groups("countries").items():
-            for country in filter(None, (key or "").split(",")):
-                country_counts[country] += len(docs)
-        facet_counts = {"kind": dict(sorted((k, len(d)) for k, d in results.groups("kind").items() if k)),
-                        "country": dict(sorted(country_counts.items()))}
+        facet_counts = facets.counts()
         # "Did you mean" only when the query finds little: it costs a second search.
         suggestion = _suggest(searcher, parser, folder, query, text, total, restrict) if total < FEW else None
     return SearchResult(text, total, suggestion, facet_counts, hits)
@@ -158,13 +163,53 @@ class VocabularyCorrector(ListCorrector):
         return iter(self._memo[key])
 
 
+class FacetCounter(WrappingCollector):
+    """Counts the matched documents by kind and by country as they are collected.
+
+    The values come from the sortable columns, read once per searcher into lists (FacetColumns):
+    counting is then a list lookup per document. Whoosh's own grouping (groupedby=) keeps a list of
+    documents per value and makes the search gather and sort every match, not only the top ones.
+    """
+
+    def __init__(self, child, columns: "FacetColumns"):
+        super().__init__(child)
+        self.columns = columns
+        self.docnums: list[int] = []
+
+    def collect(self, sub_docnum):
+        self.docnums.append(self.child.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        kinds = Counter(map(self.columns.kind.__getitem__, self.docnums))
+        together = Counter(map(self.columns.countries.__getitem__, self.docnums))
+        countries: Counter[str] = Counter()
+        for key, count in together.items():  # "kosovo,uzbekistan" counts for each of them
+            for country in filter(None, (key or "").split(",")):
+                countries[country] += count
+        return {"kind": dict(sorted((k, n) for k, n in kinds.items() if k)), "country": dict(sorted(countries.items()))}
+
+
+class FacetColumns:
+    """Each document's kind and countries, by document number (deleted documents keep theirs, unmatched)."""
+
+    def __init__(self, searcher):
+        reader = searcher.reader()
+        self.kind = list(reader.column_reader("kind")) if reader.has_column("kind") else []
+        self.countries = list(reader.column_reader("countries")) if reader.has_column("countries") else []
+
+
 def _open(folder: Path):
-    """The index at `folder`, opened once per process while its fingerprint holds."""
+    """The index at `folder`, opened once per process while its fingerprint holds, with its searcher."""
     stamp = (folder / FINGERPRINT).read_text(encoding="utf-8")
     cached = _opened.get(folder)
     if cached is None or cached[0] != stamp:
+        if cached is not None:
+            cached[3].close()
+        ix = whoosh_index.open_dir(folder)
+        searcher = ix.searcher()
         words = (folder / WORDS).read_text(encoding="utf-8").split()
-        cached = _opened[folder] = (stamp, whoosh_index.open_dir(folder), VocabularyCorrector(words))
+        cached = _opened[folder] = (stamp, ix, VocabularyCorrector(words), searcher, FacetColumns(searcher))
     return cached[1]
 
 
