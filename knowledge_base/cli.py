@@ -273,13 +273,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build the Whoosh search index (only if the records changed)",
                        description="Build the Whoosh index of practices, countries, examples, facts, quotes, "
-                       "footnotes, organizations and lessons into .generated/index/, only if the records changed.")
+                       "footnotes, organizations and lessons into .generated/index/, only if the records changed "
+                       "(then re-index only the documents that changed). Exit 1 when the records have problems.")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the knowledge base (words, \"phrases\", field:value, AND/OR/NOT, wildcards)",
                        description="Search with stemmed words, \"exact phrases\", field:value (speaker:, org:, "
                        "country:, kind:, practice:, title:, text:, footnote:), AND / OR / NOT and wildcards (rehab*). "
-                       "Exit 0 (even with no hits), 2 for a malformed query.")
+                       "A fresh index answers without loading the records; after a change they are validated and the "
+                       "index updated first. Exit 0 (even with no hits), 1 when the records have problems, 2 for a "
+                       "malformed query.")
     p.add_argument("query", help='the query, e.g. \'speaker:koller "pre-trial detention"\'')
     p.add_argument("--kind", choices=["practice", "country", "example", "fact", "quote", "footnote", "organization", "lesson"],
                    help="only results of this kind")
