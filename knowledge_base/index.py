@@ -176,7 +176,9 @@ def fresh_index(root: Path) -> Path | None:
         stored = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return folder if stored == record_stamps(root) and whoosh_index.exists_in(folder) else None
+    # A table of contents (_MAIN_<generation>.toc) says an index is there; whoosh_index.exists_in
+    # would open it, and the search opens it once more.
+    return folder if stored == record_stamps(root) and any(folder.glob("_MAIN_*.toc")) else None
 
 
 def ensure_index(kb: KnowledgeBase, files: list[Path], root: Path) -> tuple[Path, str | None]:
