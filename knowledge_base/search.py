@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.collectors import FilterCollector, TermsCollector, TopCollector, WrappingCollector
+from whoosh.collectors import FilterCollector, TopCollector, WrappingCollector
 from whoosh.highlight import HtmlFormatter, PinpointFragmenter, UppercaseFormatter
 from whoosh.qparser import MultifieldParser
 
@@ -111,10 +111,10 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
         # Every match must reach the counter: no skipping of blocks, nor of sub-queries (replace=0)
         # that can no longer reach the top `limit`.
         facets = FacetCounter(TopCollector(limit, usequality=False, replace=0), _opened[folder][4])
-        collector = TermsCollector(facets)  # outside the counter: only the filter's documents reach it
-        collector = FilterCollector(collector, restrict) if restrict else collector
+        collector = FilterCollector(facets, restrict) if restrict else facets  # outside: it drops documents first
         searcher.search_with_collector(query, collector)
         results = collector.results()
+        record_matched_terms(searcher, query, results)
         results.fragmenter = PinpointFragmenter(maxchars=200, surround=60, autotrim=True)
         results.formatter = HtmlFormatter(tagname="mark", between=" … ") if html_snippets else UppercaseFormatter(between=" … ")
         hits = [
@@ -163,6 +163,47 @@ class VocabularyCorrector(ListCorrector):
         return iter(self._memo[key])
 
 
+def record_matched_terms(searcher, query, results) -> None:
+    """Note which of the query's terms each top hit holds, as highlighting needs (it then reads where
+    they are from the postings, without re-analysing the text).
+
+    Whoosh's way, terms=True, asks every term's matcher at every match, a third of the time of a
+    query that matches much; the top hits are all that is highlighted.
+    """
+    top = sorted(docnum for _, docnum in results.top_n)
+    docterms: dict[int, list] = {}
+    termdocs: dict[tuple, list[int]] = {}
+    for term in sorted(_query_terms(searcher.reader(), query)):
+        matcher = searcher.postings(*term)
+        for docnum in top:
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                docterms.setdefault(docnum, []).append(term)
+                termdocs.setdefault(term, []).append(docnum)
+    results.docterms, results.termdocs = docterms, termdocs
+
+
+def _query_terms(reader, query) -> set[tuple[str, bytes]]:
+    """The index's terms the query asks for, wildcards expanded, as (field, bytes).
+
+    Not Query.existing_terms: its loop variable replaces its `fieldname` argument, so it keeps the
+    terms of the first field only."""
+    terms = set()
+    for leaf in query.leaves():
+        for name, text in leaf.expanded_terms(reader, phrases=True):
+            if name in reader.schema:
+                try:
+                    term = (name, reader.schema[name].to_bytes(text))
+                except ValueError:  # a value the field cannot hold (a word asked of a number field)
+                    continue
+                if term in reader:
+                    terms.add(term)
+    return terms
+
+
 class FacetCounter(WrappingCollector):
     """Counts the matched documents by kind and by country as they are collected.
 
@@ -181,8 +222,8 @@ class FacetCounter(WrappingCollector):
         return self.child.collect(sub_docnum)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        kinds = Counter(map(self.columns.kind.__getitem__, self.docnums))
-        together = Counter(map(self.columns.countries.__getitem__, self.docnums))
+        kinds = Counter(self.columns.values("kind", self.docnums))
+        together = Counter(self.columns.values("countries", self.docnums))
         countries: Counter[str] = Counter()
         for key, count in together.items():  # "kosovo,uzbekistan" counts for each of them
             for country in filter(None, (key or "").split(",")):
@@ -190,13 +231,33 @@ class FacetCounter(WrappingCollector):
         return {"kind": dict(sorted((k, n) for k, n in kinds.items() if k)), "country": dict(sorted(countries.items()))}
 
 
+LOOKUP_COST = 5  # reading one column value alone, against one value of a whole column read
+
+
 class FacetColumns:
-    """Each document's kind and countries, by document number (deleted documents keep theirs, unmatched)."""
+    """Each document's kind and countries, by document number (deleted documents keep theirs, unmatched).
+
+    A value looked up alone costs about what five cost when the column is read whole, so a column is
+    read whole into a list once the documents looked up one by one add up to a fifth of the index:
+    a command-line search (one query per process) that matches a few documents reads only theirs
+    (reading a column of 50,000 documents takes longer than such a query), and a long-lived process
+    (a benchmark, a server) soon reads each column once and then only indexes lists.
+    """
 
     def __init__(self, searcher):
-        reader = searcher.reader()
-        self.kind = list(reader.column_reader("kind")) if reader.has_column("kind") else []
-        self.countries = list(reader.column_reader("countries")) if reader.has_column("countries") else []
+        self.reader = searcher.reader()
+        self.size = self.reader.doc_count_all()
+        self.whole: dict[str, list] = {}
+        self.looked_up: Counter[str] = Counter()
+
+    def values(self, name: str, docnums: list[int]):
+        if name not in self.whole:
+            self.looked_up[name] += len(docnums)
+            if self.looked_up[name] * LOOKUP_COST < self.size:
+                column = self.reader.column_reader(name) if self.reader.has_column(name) else None
+                return [column[d] for d in docnums] if column is not None else [None] * len(docnums)
+            self.whole[name] = list(self.reader.column_reader(name)) if self.reader.has_column(name) else [None] * self.size
+        return map(self.whole[name].__getitem__, docnums)
 
 
 def _open(folder: Path):
