@@ -11,9 +11,16 @@ import os
 import sys
 from pathlib import Path
 
-from .pipeline import REPO_ROOT, check
-
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+REPO_ROOT = Path(__file__).resolve().parent.parent  # as pipeline.REPO_ROOT, without importing the pipeline
+
+
+def check(*args, **kwargs):
+    """The pipeline's check, imported on first use: it loads the models (pydantic), which a search
+    on a fresh index never needs."""
+    from .pipeline import check as run_check
+
+    return run_check(*args, **kwargs)
 
 
 def _root(args) -> Path:
@@ -82,21 +89,27 @@ def cmd_serve(args) -> int:
 
 
 def _checked_index(args):
-    """The index of a valid knowledge base, (re)built if the records changed; None if invalid."""
-    from .index import ensure_index
+    """The index of a valid knowledge base, brought up to date if the records changed; None if invalid."""
+    from .index import ensure_index, fresh_index
 
+    # The stamps of the record files say whether the index still answers for them: when they hold,
+    # the records were valid when it was made (an index is made of valid records only) and are
+    # not loaded again.
+    folder = fresh_index(_root(args))
+    if folder is not None:
+        return folder, None
     result = check(_root(args))
     if not result.ok:
         report(result.problems)
-        return None, False
+        return None, None
     return ensure_index(result.kb, result.files, _root(args))
 
 
 def cmd_index(args) -> int:
-    folder, rebuilt = _checked_index(args)
+    folder, done = _checked_index(args)
     if folder is None:
         return EXIT_PROBLEMS
-    print(f"index {'rebuilt' if rebuilt else 'up to date'}: {folder}", file=sys.stderr)
+    print(f"index {done or 'up to date'}: {folder}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -260,13 +273,16 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="build the Whoosh search index (only if the records changed)",
                        description="Build the Whoosh index of practices, countries, examples, facts, quotes, "
-                       "footnotes, organizations and lessons into .generated/index/, only if the records changed.")
+                       "footnotes, organizations and lessons into .generated/index/, only if the records changed "
+                       "(then re-index only the documents that changed). Exit 1 when the records have problems.")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the knowledge base (words, \"phrases\", field:value, AND/OR/NOT, wildcards)",
                        description="Search with stemmed words, \"exact phrases\", field:value (speaker:, org:, "
                        "country:, kind:, practice:, title:, text:, footnote:), AND / OR / NOT and wildcards (rehab*). "
-                       "Exit 0 (even with no hits), 2 for a malformed query.")
+                       "A fresh index answers without loading the records; after a change they are validated and the "
+                       "index updated first. Exit 0 (even with no hits), 1 when the records have problems, 2 for a "
+                       "malformed query.")
     p.add_argument("query", help='the query, e.g. \'speaker:koller "pre-trial detention"\'')
     p.add_argument("--kind", choices=["practice", "country", "example", "fact", "quote", "footnote", "organization", "lesson"],
                    help="only results of this kind")

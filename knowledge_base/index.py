@@ -1,9 +1,15 @@
 """Stage 5, index: a Whoosh index of every practice, country, example, fact,
 quote, footnote, organization and lesson, for precise search.
 
-The index lives in .generated/index/ and is rebuilt only when the records
-changed (a fingerprint of their bytes is stored beside it). English text is
-stemmed; ids, kinds, countries and practices are exact keywords.
+The index lives in .generated/index/. Beside it, stamps.json holds the path,
+size and mtime_ns of every entry of the record folders (and the index version):
+`fresh_index` tells from them alone, without loading a record, that the index
+answers for the records as they are. When they changed, `ensure_index` updates
+only the documents whose fields changed. English text is stemmed; ids, kinds,
+countries and practices are exact keywords.
+
+This module imports no model: `python build.py search` on a fresh index needs
+only Whoosh (the models, pydantic and the loader are imported by `documents`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.analysis import CharsetFilter, StandardAnalyzer, StemmingAnalyzer
@@ -24,14 +30,18 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem as english_stem
 from whoosh.query import And, Term
 
-from .link import KnowledgeBase, page_of
-from .models import Country, Practice
+if TYPE_CHECKING:
+    from .link import KnowledgeBase
 
 INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
-RELATED = "related.json"  # related quotes per practice and country, chosen when the index is built
+RELATED = "related.json"  # related quotes per practice and country, chosen when the index changed
 INDEX_VERSION = "8"  # bump when the schema or the documents change shape
+STAMPS = "stamps.json"  # what the index was made from: see record_stamps
+DOC_HASHES = "documents.json"  # each document's hash, to re-index only those that changed
+RECORD_FOLDERS = ("sources", "practices", "countries", "introduction", "lessons", "glossary")  # models.RECORD_KINDS
+STAMPED_ENV = ("KB_SOURCES_DIR", "KB_REQUIRE_SOURCES")  # validation depends on them
 
 SCHEMA = Schema(
     # Facets read columns (sortable=True) instead of scanning every posting of the field at
@@ -88,6 +98,9 @@ def site_url(page: str, anchor: str = "") -> str:
 
 
 def documents(kb: KnowledgeBase) -> Iterator[Doc]:
+    from .link import page_of  # here, not above: a search on a fresh index never loads the models
+    from .models import Country
+
     for p in kb.practices:
         countries = {c.id for c, _ in kb.examples_by_practice[p.id]} | {m.country for m in p.mentions}
         body = [p.summary, *(d.text for d in p.description), *p.key_elements, *(m.text for m in p.mentions)]
@@ -130,47 +143,138 @@ def documents(kb: KnowledgeBase) -> Iterator[Doc]:
                   practice=tuple(lesson.practices))
 
 
-def fingerprint(files: list[Path]) -> str:
-    digest = hashlib.sha256(INDEX_VERSION.encode())
-    for path in sorted(files):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def index_folder(root: Path) -> Path:
     """Where the index lives; a build points it elsewhere until it succeeds (KB_INDEX_DIR)."""
     return Path(os.environ.get("KB_INDEX_DIR") or root / INDEX_DIR)
 
 
-def ensure_index(kb: KnowledgeBase, files: list[Path], root: Path) -> tuple[Path, bool]:
-    """The index folder, rebuilt only if the records changed. Returns (folder, rebuilt)."""
+def record_stamps(root: Path) -> dict:
+    """What the index was made from, told without reading a record: the index version, the settings
+    validation depends on, and the path, size and mtime_ns of every entry of the record folders.
+
+    Every entry, not only the records: a stray `x.yml` or a subfolder is a problem `validate`
+    reports, so its arrival must send the next search through validation too. (Source texts live
+    outside the repository and are not stamped: `validate` is what checks them.)
+    """
+    files = {}
+    for folder in RECORD_FOLDERS:
+        try:
+            entries = sorted(os.scandir(root / folder), key=lambda e: e.name)
+        except OSError:  # absent (or unreadable: validation says so)
+            continue
+        for entry in entries:
+            if not entry.name.startswith("."):  # as load.discover: editors' swap files do not count
+                stat = entry.stat(follow_symlinks=False)
+                files[f"{folder}/{entry.name}"] = [stat.st_size, stat.st_mtime_ns]
+    return {"version": INDEX_VERSION, "env": [os.environ.get(name, "") for name in STAMPED_ENV], "files": files}
+
+
+def fresh_index(root: Path) -> Path | None:
+    """The index folder if it answers for the records as they are now (by their stamps), else None."""
     folder = index_folder(root)
-    stamp = fingerprint(files)
-    marker = folder / FINGERPRINT
-    if marker.exists() and marker.read_text() == stamp and whoosh_index.exists_in(folder):
-        return folder, False
+    try:
+        stored = json.loads((folder / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    # A table of contents (_MAIN_<generation>.toc) says an index is there; whoosh_index.exists_in
+    # would open it, and the search opens it once more.
+    return folder if stored == record_stamps(root) and any(folder.glob("_MAIN_*.toc")) else None
+
+
+def ensure_index(kb: KnowledgeBase, files: list[Path], root: Path) -> tuple[Path, str | None]:
+    """The index folder of a valid knowledge base, brought up to date with `kb`.
+
+    Returns (folder, what was done: "rebuilt", "updated: ..." or None when it was up to date).
+    `files` are the record files `kb` was loaded from (the stamps also cover the rest of their folders).
+    """
+    folder = index_folder(root)
+    stamps = record_stamps(root)
+    if fresh_index(root):
+        return folder, None
+    docs = {doc.id: doc for doc in documents(kb)}
+    hashes = {doc_id: _doc_hash(doc) for doc_id, doc in docs.items()}
+    old = _stored_hashes(folder)
+    changed = [docs[i] for i, h in hashes.items() if old is not None and old.get(i) != h]
+    removed = sorted(set(old or ()) - set(hashes))
+    # Documents are compared field by field, not file by file: some fields come from other records
+    # (a practice's countries from the countries' examples, a footnote's pages from every citation),
+    # so one edited file can change documents of unedited ones. Whoosh keeps the statistics of
+    # replaced documents until segments merge, which shifts scores: past a quarter of the index,
+    # a rebuild is as quick and exact.
+    if old is None or len(changed) + len(removed) > len(hashes) / 4:
+        _rebuild(folder, docs.values(), hashes)
+        done = "rebuilt"
+    elif changed or removed:
+        _update(folder, docs.values(), hashes, changed, removed)
+        done = f"updated: {len(changed)} document(s) re-indexed, {len(removed)} removed"
+    else:
+        done = None  # files touched, no document changed
+    (folder / STAMPS).write_text(json.dumps(stamps), encoding="utf-8")  # last: a crash before it leaves it stale
+    return folder, done
+
+
+def _doc_hash(doc: Doc) -> str:
+    return hashlib.sha256(json.dumps(doc.fields(), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _stored_hashes(folder: Path) -> dict[str, str] | None:
+    """Each indexed document's hash, or None when the index cannot be updated in place."""
+    try:
+        stored = json.loads((folder / DOC_HASHES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if stored.get("version") != INDEX_VERSION or not whoosh_index.exists_in(folder):
+        return None
+    return stored["documents"]
+
+
+def _rebuild(folder: Path, docs, hashes: dict[str, str]) -> None:
+    """A new index in a staging folder, swapped in whole."""
     staging = folder.with_name(folder.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     ix = whoosh_index.create_in(staging, SCHEMA)
-    vocabulary: set[str] = set()
     with ix.writer() as writer:
-        for doc in documents(kb):
+        for doc in docs:
             writer.add_document(**doc.fields())
-            vocabulary.update(w.lower() for w in re.findall(r"[^\W\d_]{3,}", f"{doc.title} {doc.text}"))
-    (staging / WORDS).write_text("\n".join(sorted(vocabulary)) + "\n", encoding="utf-8")
-    (staging / FINGERPRINT).write_text(stamp)
+    _write_beside(staging, docs, hashes)
     shutil.rmtree(folder, ignore_errors=True)
     staging.rename(folder)
-    return folder, True
+
+
+def _update(folder: Path, docs, hashes: dict[str, str], changed: list[Doc], removed: list[str]) -> None:
+    """Re-index the changed documents and delete the removed ones, in place (one Whoosh commit)."""
+    ix = whoosh_index.open_dir(folder)
+    with ix.writer() as writer:
+        for doc in changed:
+            writer.update_document(**doc.fields())  # `id` is unique: the old version goes
+        for doc_id in removed:
+            writer.delete_by_term("id", doc_id)
+    # Related quotes are chosen by more-like-this over the whole index: any change may change them.
+    # They are chosen again when a build asks (related_quotes).
+    (folder / RELATED).unlink(missing_ok=True)
+    _write_beside(folder, docs, hashes)
+
+
+def _write_beside(folder: Path, docs, hashes: dict[str, str]) -> None:
+    """The files kept beside the index: the vocabulary, the documents' hashes and the fingerprint
+    (which tells an open searcher that the index changed)."""
+    vocabulary: set[str] = set()
+    for doc in docs:
+        vocabulary.update(w.lower() for w in re.findall(r"[^\W\d_]{3,}", f"{doc.title} {doc.text}"))
+    (folder / WORDS).write_text("\n".join(sorted(vocabulary)) + "\n", encoding="utf-8")
+    (folder / DOC_HASHES).write_text(json.dumps({"version": INDEX_VERSION, "documents": hashes}), encoding="utf-8")
+    digest = hashlib.sha256(INDEX_VERSION.encode())
+    for doc_id in sorted(hashes):
+        digest.update(f"{doc_id}\0{hashes[doc_id]}\0".encode())
+    (folder / FINGERPRINT).write_text(digest.hexdigest())
 
 
 def related_quotes(folder: Path, kb: KnowledgeBase, top: int = 4) -> dict[str, list]:
     """For each practice and country: quotes from elsewhere that read like it (more-like-this).
 
     Returns {record id: [(owner record, quote), ...]}. The choice is kept beside the index
-    (related.json), so it is made again only when the index is rebuilt.
+    (related.json), so it is made again only when the index changes.
     """
     by_id = {q.id: (owner, q) for owner, q in kb.all_quotes()}
     cache = folder / RELATED
@@ -183,6 +287,8 @@ def related_quotes(folder: Path, kb: KnowledgeBase, top: int = 4) -> dict[str, l
 
 
 def _choose_related(folder: Path, kb: KnowledgeBase, top: int) -> dict[str, list[str]]:
+    from .models import Practice
+
     ix = whoosh_index.open_dir(folder)
     chosen: dict[str, list[str]] = {}
     with ix.searcher() as searcher:

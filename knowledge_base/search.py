@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.collectors import FilterCollector, TopCollector, WrappingCollector
 from whoosh.highlight import HtmlFormatter, PinpointFragmenter, UppercaseFormatter
 from whoosh.qparser import MultifieldParser
-from whoosh.sorting import FieldFacet
 
 from whoosh.spelling import ListCorrector
 
 from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query
 
 FEW = 3  # a query with fewer hits than this gets a spelling suggestion
-_opened: dict[Path, tuple[str, object, object]] = {}  # folder -> (fingerprint, index, corrector)
+# folder -> (fingerprint, index, corrector, searcher, facet columns): one searcher per process and
+# index, kept open while the index's fingerprint holds (opening one reads every segment's files).
+_opened: dict[Path, tuple] = {}
 FIELD_ALIASES = {"organization": "org", "organisation": "org", "practices": "practice", "countries": "country"}
 _FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
 
@@ -80,6 +84,7 @@ def check_query(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=None)  # a parser keeps no state between queries: one is made per process
 def make_parser():
     parser = MultifieldParser(SEARCH_FIELDS, SCHEMA)
     parser.add_plugin(_aliases())
@@ -98,13 +103,18 @@ def _aliases():
 def search(folder: Path, text: str, *, kind=None, country=None, practice=None, limit: int = 10,
            html_snippets: bool = False) -> SearchResult:
     check_query(text)
-    ix = _open(folder)
+    _open(folder)
     parser = make_parser()
     query = parser.parse(text)
     restrict = filter_query(kind, country, practice)
-    facets = {"kind": FieldFacet("kind"), "countries": FieldFacet("countries")}
-    with ix.searcher() as searcher:
-        results = searcher.search(query, filter=restrict, limit=limit, groupedby=facets, terms=True)
+    with nullcontext(_opened[folder][3]) as searcher:  # the process's searcher: not closed after one query
+        # Every match must reach the counter: no skipping of blocks, nor of sub-queries (replace=0)
+        # that can no longer reach the top `limit`.
+        facets = FacetCounter(TopCollector(limit, usequality=False, replace=0), _opened[folder][4])
+        collector = FilterCollector(facets, restrict) if restrict else facets  # outside: it drops documents first
+        searcher.search_with_collector(query, collector)
+        results = collector.results()
+        record_matched_terms(searcher, query, results)
         results.fragmenter = PinpointFragmenter(maxchars=200, surround=60, autotrim=True)
         results.formatter = HtmlFormatter(tagname="mark", between=" … ") if html_snippets else UppercaseFormatter(between=" … ")
         hits = [
@@ -115,12 +125,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
             for h in results[:limit]
         ]
         total = results.estimated_length() if not results.has_exact_length() else len(results)
-        country_counts: Counter[str] = Counter()
-        for key, docs in results.groups("countries").items():
-            for country in filter(None, (key or "").split(",")):
-                country_counts[country] += len(docs)
-        facet_counts = {"kind": dict(sorted((k, len(d)) for k, d in results.groups("kind").items() if k)),
-                        "country": dict(sorted(country_counts.items()))}
+        facet_counts = facets.counts()
         # "Did you mean" only when the query finds little: it costs a second search.
         suggestion = _suggest(searcher, parser, folder, query, text, total, restrict) if total < FEW else None
     return SearchResult(text, total, suggestion, facet_counts, hits)
@@ -158,13 +163,114 @@ class VocabularyCorrector(ListCorrector):
         return iter(self._memo[key])
 
 
+def record_matched_terms(searcher, query, results) -> None:
+    """Note which of the query's terms each top hit holds, as highlighting needs (it then reads where
+    they are from the postings, without re-analysing the text).
+
+    Whoosh's way, terms=True, asks every term's matcher at every match, a third of the time of a
+    query that matches much; the top hits are all that is highlighted.
+    """
+    top = sorted(docnum for _, docnum in results.top_n)
+    docterms: dict[int, list] = {}
+    termdocs: dict[tuple, list[int]] = {}
+    for term in sorted(_query_terms(searcher.reader(), query)):
+        matcher = searcher.postings(*term)
+        for docnum in top:
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                docterms.setdefault(docnum, []).append(term)
+                termdocs.setdefault(term, []).append(docnum)
+    results.docterms, results.termdocs = docterms, termdocs
+
+
+def _query_terms(reader, query) -> set[tuple[str, bytes]]:
+    """The index's terms the query asks for, wildcards expanded, as (field, bytes).
+
+    Not Query.existing_terms: its loop variable replaces its `fieldname` argument, so it keeps the
+    terms of the first field only."""
+    terms = set()
+    for leaf in query.leaves():
+        for name, text in leaf.expanded_terms(reader, phrases=True):
+            if name in reader.schema:
+                try:
+                    term = (name, reader.schema[name].to_bytes(text))
+                except ValueError:  # a value the field cannot hold (a word asked of a number field)
+                    continue
+                if term in reader:
+                    terms.add(term)
+    return terms
+
+
+class FacetCounter(WrappingCollector):
+    """Counts the matched documents by kind and by country as they are collected.
+
+    The values come from the sortable columns, read once per searcher into lists (FacetColumns):
+    counting is then a list lookup per document. Whoosh's own grouping (groupedby=) keeps a list of
+    documents per value and makes the search gather and sort every match, not only the top ones.
+    """
+
+    def __init__(self, child, columns: "FacetColumns"):
+        super().__init__(child)
+        self.columns = columns
+        self.docnums: list[int] = []
+
+    def collect(self, sub_docnum):
+        self.docnums.append(self.child.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        kinds = Counter(self.columns.values("kind", self.docnums))
+        together = Counter(self.columns.values("countries", self.docnums))
+        countries: Counter[str] = Counter()
+        for key, count in together.items():  # "kosovo,uzbekistan" counts for each of them
+            for country in filter(None, (key or "").split(",")):
+                countries[country] += count
+        return {"kind": dict(sorted((k, n) for k, n in kinds.items() if k)), "country": dict(sorted(countries.items()))}
+
+
+LOOKUP_COST = 5  # reading one column value alone, against one value of a whole column read
+
+
+class FacetColumns:
+    """Each document's kind and countries, by document number (deleted documents keep theirs, unmatched).
+
+    A value looked up alone costs about what five cost when the column is read whole, so a column is
+    read whole into a list once the documents looked up one by one add up to a fifth of the index:
+    a command-line search (one query per process) that matches a few documents reads only theirs
+    (reading a column of 50,000 documents takes longer than such a query), and a long-lived process
+    (a benchmark, a server) soon reads each column once and then only indexes lists.
+    """
+
+    def __init__(self, searcher):
+        self.reader = searcher.reader()
+        self.size = self.reader.doc_count_all()
+        self.whole: dict[str, list] = {}
+        self.looked_up: Counter[str] = Counter()
+
+    def values(self, name: str, docnums: list[int]):
+        if name not in self.whole:
+            self.looked_up[name] += len(docnums)
+            if self.looked_up[name] * LOOKUP_COST < self.size:
+                column = self.reader.column_reader(name) if self.reader.has_column(name) else None
+                return [column[d] for d in docnums] if column is not None else [None] * len(docnums)
+            self.whole[name] = list(self.reader.column_reader(name)) if self.reader.has_column(name) else [None] * self.size
+        return map(self.whole[name].__getitem__, docnums)
+
+
 def _open(folder: Path):
-    """The index at `folder`, opened once per process while its fingerprint holds."""
+    """The index at `folder`, opened once per process while its fingerprint holds, with its searcher."""
     stamp = (folder / FINGERPRINT).read_text(encoding="utf-8")
     cached = _opened.get(folder)
     if cached is None or cached[0] != stamp:
+        if cached is not None:
+            cached[3].close()
+        ix = whoosh_index.open_dir(folder)
+        searcher = ix.searcher()
         words = (folder / WORDS).read_text(encoding="utf-8").split()
-        cached = _opened[folder] = (stamp, whoosh_index.open_dir(folder), VocabularyCorrector(words))
+        cached = _opened[folder] = (stamp, ix, VocabularyCorrector(words), searcher, FacetColumns(searcher))
     return cached[1]
 
 
