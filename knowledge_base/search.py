@@ -20,6 +20,7 @@ from whoosh.sorting import FieldFacet
 from whoosh.spelling import ListCorrector
 
 from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query
+from .ranking import SCORING, acceptable_correction
 
 FEW = 3  # a query with fewer hits than this gets a spelling suggestion
 _opened: dict[Path, tuple[str, object, object]] = {}  # folder -> (fingerprint, index, corrector)
@@ -103,7 +104,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
     query = parser.parse(text)
     restrict = filter_query(kind, country, practice)
     facets = {"kind": FieldFacet("kind"), "countries": FieldFacet("countries")}
-    with ix.searcher() as searcher:
+    with ix.searcher(weighting=SCORING) as searcher:
         results = searcher.search(query, filter=restrict, limit=limit, groupedby=facets, terms=True)
         results.fragmenter = PinpointFragmenter(maxchars=200, surround=60, autotrim=True)
         results.formatter = HtmlFormatter(tagname="mark", between=" … ") if html_snippets else UppercaseFormatter(between=" … ")
@@ -136,9 +137,12 @@ def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> st
     corrected = searcher.correct_query(query, text, correctors=correctors, maxdist=2, prefix=1)
     if corrected.query == query or corrected.string == text:
         return None
+    string = acceptable_correction(text, corrected.string)
+    if string is None:
+        return None
     # The corrected terms are plain words: parse again so they are stemmed like the index.
-    better = searcher.search(parser.parse(corrected.string), filter=restrict, limit=1)
-    return corrected.string if len(better) > total else None
+    better = searcher.search(parser.parse(string), filter=restrict, limit=1)
+    return string if len(better) > total else None
 
 
 class VocabularyCorrector(ListCorrector):

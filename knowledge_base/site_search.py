@@ -19,17 +19,21 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from html import escape
 from pathlib import Path
 
-from .index import WORDS, documents
+from jinja2 import Environment, PackageLoader
+
+from .index import WORDS, documents, figure_id, passage_id
 from .link import KnowledgeBase
 from .models import Locator
+from .ranking import kind_weight
 
 BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
 TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
 LABELS = "search/labels.json"
-KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "example": "Practice example",
+_TEMPLATES = Environment(loader=PackageLoader("knowledge_base"), autoescape=True)
+KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "passage": "Passage",
+               "operation": "Operation", "figure": "Figure", "example": "Practice example",
                "fact": "Fact", "quote": "Quote", "footnote": "Footnote", "organization": "Organization",
                "lesson": "Lesson"}
 
@@ -66,8 +70,17 @@ def source_locators(kb: KnowledgeBase) -> dict[str, str]:
     out = {}
     for practice in kb.practices:
         out[practice.id] = _based_on(kb, practice.based_on)
+        out.update(_passage_places(kb, practice, "description", practice.description, out[practice.id]))
+    if kb.introduction:
+        intro = kb.introduction
+        out.update(_passage_places(kb, intro, "context", intro.context, _based_on(kb, intro.based_on)))
+        out.update({figure_id(intro.id, i): _cited(kb, f.cites) for i, f in enumerate(intro.figures)})
     for country in kb.countries:
         out[country.id] = _based_on(kb, country.based_on)
+        for part in ("context", "approach"):
+            out.update(_passage_places(kb, country, part, getattr(country, part), out[country.id]))
+        out.update({op.id: _cited(kb, op.cites) or out[country.id] for op in country.operations})
+        out.update({figure_id(country.id, i): _cited(kb, f.cites) or out[country.id] for i, f in enumerate(country.figures)})
         for item in (*country.examples, *country.facts):
             out[item.id] = _cited(kb, item.cites) or out[country.id]
         for i, org in enumerate(country.organizations):
@@ -80,6 +93,10 @@ def source_locators(kb: KnowledgeBase) -> dict[str, str]:
     for lesson in kb.lessons:
         out[lesson.id] = _based_on(kb, lesson.based_on)
     return out
+
+
+def _passage_places(kb: KnowledgeBase, owner, part: str, passages, fallback: str) -> dict[str, str]:
+    return {passage_id(owner.id, part, i): _cited(kb, p.cites) or fallback for i, p in enumerate(passages)}
 
 
 def _source_name(kb: KnowledgeBase, source_id: str) -> str:
@@ -115,14 +132,7 @@ def _cited(kb: KnowledgeBase, cites: list) -> str:
 
 def _record_html(record: dict) -> str:
     """A record as the small HTML page Pagefind indexes: its text, its address and its filters."""
-    tags = [f'<meta data-pagefind-meta="{name}[content]" content="{escape(record[name])}">'
-            for name in ("url", "id", "kind", "source") if record[name]]
-    tags += [f'<span data-pagefind-filter="{name}:{escape(value)}"></span>'
-             for name, values in record["filters"].items() for value in values]
-    body = "".join(f"<p>{escape(part)}</p>" for part in record["content"])
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(record["title"])}</title>'
-            f'</head><body data-pagefind-body><h1 data-pagefind-meta="title">{escape(record["title"])}</h1>{body}'
-            f'{"".join(tags)}</body></html>')
+    return _TEMPLATES.get_template("pagefind_record.html.j2").render(record=record, weight=kind_weight(record["kind"]))
 
 
 def _write_bundle(items: list[dict], out: Path) -> None:
