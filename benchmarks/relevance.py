@@ -80,9 +80,12 @@ def main(argv=None) -> int:
     parser.add_argument("--judged", type=Path, default=JUDGED, help="the judged queries (YAML)")
     parser.add_argument("--per-query", action="store_true", help="print each query's scores and first results")
     parser.add_argument("--out", type=Path, help="write the scores as JSON")
+    parser.add_argument("--keep-absent", action="store_true",
+                        help="judge the records the knowledge base lacks too, as not found (to compare with an older "
+                        "version whose search had fewer records)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    judged = load_judged(args.judged, known_ids(root))
+    judged = load_judged(args.judged, None if args.keep_absent else known_ids(root))
     report = {}
     for engine in args.engine:
         rankings = cli_rankings(root, judged) if engine == "cli" else site_rankings((args.site or root / "site").resolve(), judged)
