@@ -50,9 +50,10 @@ class NumberWords(Filter):
 
 
 def english_analyzer():
-    """Words lowercased, stop words dropped (single characters kept: "5 phases"), numbers in words as
-    digits, then stemmed with Porter2."""
-    return RegexTokenizer() | LowercaseFilter() | StopFilter(minsize=1) | NumberWords() | StemFilter(stemfn=english_stem)
+    """Words lowercased and without diacritics ("Aolain" finds "Aoláin"), stop words dropped (single
+    characters kept: "5 phases"), numbers in words as digits, then stemmed with Porter2."""
+    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(minsize=1) | NumberWords()
+            | StemFilter(stemfn=english_stem))
 
 
 SCHEMA = Schema(

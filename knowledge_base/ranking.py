@@ -16,7 +16,7 @@ from whoosh.scoring import BM25F
 
 KIND_WEIGHTS = {
     "operation": 1.3, "example": 1.2, "fact": 1.2, "passage": 1.1, "practice": 1.0, "organization": 1.0,
-    "figure": 0.9, "lesson": 0.9, "country": 0.9, "quote": 0.8, "footnote": 0.4,
+    "lesson": 0.9, "country": 0.9, "quote": 1.0, "figure": 0.7, "footnote": 0.4,
 }
 
 

@@ -19,6 +19,7 @@ from whoosh.sorting import FieldFacet
 
 from whoosh.spelling import ListCorrector
 
+from .aliases import expand
 from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query
 from .ranking import SCORING, acceptable_correction
 
@@ -101,7 +102,8 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
     check_query(text)
     ix = _open(folder)
     parser = make_parser()
-    query = parser.parse(text)
+    expanded = expand(text)  # spelling variants find each other (search/aliases.yaml)
+    query = parser.parse(expanded)
     restrict = filter_query(kind, country, practice)
     facets = {"kind": FieldFacet("kind"), "countries": FieldFacet("countries")}
     with ix.searcher(weighting=SCORING) as searcher:
@@ -123,7 +125,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
         facet_counts = {"kind": dict(sorted((k, len(d)) for k, d in results.groups("kind").items() if k)),
                         "country": dict(sorted(country_counts.items()))}
         # "Did you mean" only when the query finds little: it costs a second search.
-        suggestion = _suggest(searcher, parser, folder, query, text, total, restrict) if total < FEW else None
+        suggestion = _suggest(searcher, parser, folder, query, expanded, total, restrict) if total < FEW else None
     return SearchResult(text, total, suggestion, facet_counts, hits)
 
 

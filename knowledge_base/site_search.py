@@ -23,6 +23,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 
+from .aliases import variants_for
 from .index import WORDS, documents, figure_id, passage_id
 from .link import KnowledgeBase
 from .models import Locator
@@ -31,6 +32,7 @@ from .ranking import kind_weight
 BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
 TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
 LABELS = "search/labels.json"
+HEADING_WEIGHT = 7.0  # Pagefind's own weight for an <h1>: a record's title, scaled by its kind's weight
 _TEMPLATES = Environment(loader=PackageLoader("knowledge_base"), autoescape=True)
 KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "passage": "Passage",
                "operation": "Operation", "figure": "Figure", "example": "Practice example",
@@ -43,7 +45,8 @@ def records(kb: KnowledgeBase) -> list[dict]:
 
     Each record's text leaves out what its title already says (an organization's name, a quote's
     speaker), so that the excerpt under a result does not repeat its title; a quote's title is who
-    said it, and its excerpt the quote itself. The `source` is where in its source the record rests
+    said it, and its excerpt the quote itself. `variants` are the spellings of its names it lacks
+    (search/aliases.yaml), indexed with it so that either spelling finds it. The `source` is where in its source the record rests
     ("Compendium, footnotes 12, 14"), shown on the result's row with its kind and countries."""
     voices = {q.id: voice.name for voice in kb.voices() for _, q in voice.quotes}  # one name however spelt
     where = source_locators(kb)
@@ -60,6 +63,7 @@ def records(kb: KnowledgeBase) -> list[dict]:
             filters["footnote"] = [str(doc.footnote)]
         out.append({"url": doc.url, "title": title, "id": doc.id, "kind": doc.kind, "source": where.get(doc.id, ""),
                     "content": [part for part in parts if part and part != title],
+                    "variants": variants_for(" ".join([doc.title, doc.speaker, doc.org, doc.text])),
                     "filters": {name: values for name, values in filters.items() if values}})
     return out
 
@@ -132,7 +136,9 @@ def _cited(kb: KnowledgeBase, cites: list) -> str:
 
 def _record_html(record: dict) -> str:
     """A record as the small HTML page Pagefind indexes: its text, its address and its filters."""
-    return _TEMPLATES.get_template("pagefind_record.html.j2").render(record=record, weight=kind_weight(record["kind"]))
+    weight = kind_weight(record["kind"])
+    return _TEMPLATES.get_template("pagefind_record.html.j2").render(
+        record=record, weight=weight, title_weight=min(10.0, round(HEADING_WEIGHT * weight, 1)))
 
 
 def _write_bundle(items: list[dict], out: Path) -> None:
