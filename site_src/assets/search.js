@@ -7,6 +7,10 @@
                    organization: "org", footnote: "footnote", countries: "country", practices: "practice" };
   const PAGE = 20;
   const EXCERPT = 30;  // words
+  const FEW = 3;  // a query with fewer results than this gets a "did you mean" (as on the command line)
+  // Pagefind's weight of a record's length (0 to 1, its default 0.75): records are one passage, figure or
+  // footnote each, and a short one is not the better answer for being short (tuned on the judged queries).
+  const RANKING = { pageLength: 0.3 };
 
   function normal(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -48,6 +52,7 @@
   // The nearest word of the knowledge base's own vocabulary (the list for the word's first letter),
   // for a word it does not have.
   async function nearest(word, base) {
+    if (!correctable(word)) return null;
     const letter = normal(word)[0];
     if (!letter || !/[a-z]/.test(letter)) return null;
     try {
@@ -58,6 +63,7 @@
       let best = null;
       for (const candidate of words) {
         if (Math.abs(candidate.length - word.length) > 2) continue;
+        if (sameWord(word.toLowerCase(), candidate)) return null;  // "psychologist": the word is there, in the plural
         const distance = editDistance(word.toLowerCase(), candidate);
         if (distance <= 2 && (!best || distance < best.distance)) best = { word: candidate, distance };
       }
@@ -65,6 +71,18 @@
     } catch (error) {
       return null;
     }
+  }
+
+  // A word "did you mean" may correct: not an operator (OR, AND, NOT), not a short or stop word (the
+  // vocabulary keeps words of three letters or more), not a number, not a hyphenated term.
+  function correctable(word) {
+    return word.length >= 3 && !/^(AND|OR|NOT)$/.test(word) && !/[\d-]/.test(word);
+  }
+
+  // The same word in the other number: "psychologist" and "psychologists", "city" and "cities".
+  function sameWord(a, b) {
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    return long === short + "s" || long === short + "es" || (short.endsWith("y") && long === short.slice(0, -1) + "ies");
   }
 
   function el(tag, attrs, ...children) {
@@ -147,7 +165,7 @@
     try {
       const labelsLoaded = fetch(`${base}search/labels.json`).then((r) => r.json());
       pagefind = await import(`${new URL(base + "pagefind/pagefind.js", location.href)}`);
-      await pagefind.options({ excerptLength: EXCERPT });
+      await pagefind.options({ excerptLength: EXCERPT, ranking: RANKING });
       pagefind.init();
       [labels, allValues] = await Promise.all([labelsLoaded, pagefind.filters()]);
     } catch (error) {
@@ -302,8 +320,10 @@
         root.dataset.state = "done";
         return;
       }
-      const [search, query] = await Promise.all([pagefind.search(term, { filters }), didYouMean(parsed)]);
+      const search = await pagefind.search(term, { filters });
       const results = search.results;
+      // Only a query that finds little is offered another spelling, as on the command line.
+      const query = results.length < FEW ? await didYouMean(parsed) : null;
       const first = await Promise.all(results.slice(0, PAGE).map((result) => result.data()));  // fetch before clearing
       if (mine !== latest) return;
       list.replaceChildren();
