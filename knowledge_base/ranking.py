@@ -43,34 +43,28 @@ SCORING = KindWeighted()
 # Words a "did you mean" never corrects: Whoosh's stop words (it drops them from the query, so a
 # correction of "of" to "off" would change nothing but the wording) and the query language's operators.
 _NEVER_CORRECTED = set(STOP_WORDS) | {"and", "or", "not", "to"}
-_WORD = re.compile(r"[\w'’-]+")
+_WORD = re.compile(r"[\w'’]+")
 
 
 def acceptable_correction(text: str, corrected: str) -> str | None:
-    """The corrected query, keeping each word the correction should not touch: a stop word or operator,
-    a hyphenated term ("de-radicalization" is split by the index, not misspelt), a number, and a word
-    whose correction is the same word in another number ("psychologist" for "psychologists"). None when
-    no correction is left."""
-    before, after = _WORD.findall(text), _WORD.findall(corrected)
+    """The query as typed, with the corrections the suggestion should make: none of a stop word or operator,
+    of a part of a hyphenated term ("de-radicalisation" is split by the index, not misspelt), of a number,
+    or of a word into the same word in another number ("psychologist" for "psychologists"). None when no
+    correction is left. `corrected` may have spaces for the hyphens of `text` (search._suggest)."""
+    before, after = list(_WORD.finditer(text)), _WORD.findall(corrected)
     if len(before) != len(after):
         return None
-    kept = []
-    for old, new in zip(before, after):
-        if old.lower() == new.lower() or not _correctable(old, new):
-            kept.append(old)
-        else:
-            kept.append(new)
-    if [w.lower() for w in kept] == [w.lower() for w in before]:
-        return None
-    out = text
-    for old, new in zip(before, kept):
-        if old != new:
-            out = re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", new, out, count=1)
-    return out
+    out, changed = text, False
+    for match, new in reversed(list(zip(before, after))):
+        old = match.group()
+        hyphenated = text[match.start() - 1:match.start()] == "-" or text[match.end():match.end() + 1] == "-"
+        if old.lower() != new.lower() and not hyphenated and _correctable(old, new):
+            out, changed = out[:match.start()] + new + out[match.end():], True
+    return out if changed else None
 
 
 def _correctable(old: str, new: str) -> bool:
     low = old.lower()
-    if low in _NEVER_CORRECTED or "-" in old or any(ch.isdigit() for ch in old) or len(old) < 3:
+    if low in _NEVER_CORRECTED or any(ch.isdigit() for ch in old) or len(old) < 3:
         return False
     return english_stem(low) != english_stem(new.lower())

@@ -136,8 +136,12 @@ def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> st
     """
     corrector = _opened[folder][2]
     correctors = {name: corrector for name in SEARCH_FIELDS}
-    corrected = searcher.correct_query(query, text, correctors=correctors, maxdist=2, prefix=1)
-    if corrected.query == query or corrected.string == text:
+    # Whoosh's corrector cannot write back the phrase a hyphenated word makes ("de-radicalisation"):
+    # it corrects the words with spaces for hyphens, and acceptable_correction leaves such words alone.
+    plain = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    plain_query = parser.parse(plain) if plain != text else query
+    corrected = searcher.correct_query(plain_query, plain, correctors=correctors, maxdist=2, prefix=1)
+    if corrected.query == plain_query or corrected.string == plain:
         return None
     string = acceptable_correction(text, corrected.string)
     if string is None:
