@@ -26,6 +26,7 @@ from whoosh.lang.porter2 import stem as english_stem
 from whoosh.query import And, Term
 
 from .link import KnowledgeBase, page_of
+from .locators import figure_id, passage_id, source_locators
 from .models import Country, Practice
 
 INDEX_DIR = ".generated/index"
@@ -75,6 +76,7 @@ SCHEMA = Schema(
     practice=KEYWORD(stored=True, commas=True, lowercase=True),
     footnote=NUMERIC(int, stored=True),
     url=STORED(),
+    source=STORED(),  # where in its sources the record rests, for the result's row
 )
 SEARCH_FIELDS = ["title", "text", "speaker", "org"]
 
@@ -91,13 +93,14 @@ class Doc:
     country: tuple[str, ...] = ()
     practice: tuple[str, ...] = ()
     footnote: int | None = None
+    source: str = ""
 
     def fields(self) -> dict:
         fields = {
             "kind": self.kind, "id": self.id, "title": self.title, "text": self.text, "url": self.url,
             "speaker": self.speaker, "org": self.org,
             "country": ",".join(self.country), "practice": ",".join(self.practice),
-            "countries": ",".join(sorted(set(self.country))),
+            "countries": ",".join(sorted(set(self.country))), "source": self.source,
         }
         if self.footnote is not None:
             fields["footnote"] = self.footnote
@@ -108,17 +111,6 @@ def site_url(page: str, anchor: str = "") -> str:
     """The site URL of a Markdown page, relative to the site root (use_directory_urls: false)."""
     url = page.removesuffix(".md") + ".html"
     return f"{url}#{anchor}" if anchor else url
-
-
-def passage_id(owner_id: str, part: str, index: int) -> str:
-    """A passage's id and anchor: its record, its part and its place there ("kazakhstan-approach-3").
-    The templates write the same id on the page (macros.j2, `passages`)."""
-    return f"{owner_id}-{part}-{index + 1}"
-
-
-def figure_id(owner_id: str, index: int) -> str:
-    """A figure's id and anchor, as figures.csv names it (tables.figure_id) and the figures table marks it."""
-    return f"{owner_id}-figure-{index + 1}"
 
 
 def passage_docs(owner, part: str, label: str, passages, page: str, country=(), practice=()) -> Iterator[Doc]:
@@ -153,6 +145,14 @@ def figure_docs(owner, figures, country=()) -> Iterator[Doc]:
 
 
 def documents(kb: KnowledgeBase) -> Iterator[Doc]:
+    """Every search record, with where it rests in its sources (locators.source_locators)."""
+    where = source_locators(kb)
+    for doc in _documents(kb):
+        doc.source = where.get(doc.id, "")
+        yield doc
+
+
+def _documents(kb: KnowledgeBase) -> Iterator[Doc]:
     for p in kb.practices:
         countries = {c.id for c, _ in kb.examples_by_practice[p.id]} | {m.country for m in p.mentions}
         body = [p.summary, *(d.text for d in p.description), *p.key_elements, *(m.text for m in p.mentions)]

@@ -43,6 +43,7 @@ class Hit:
     url: str
     snippet: str
     score: float
+    source: str = ""  # where in its sources the record rests: "Compendium, footnotes 61, 62"
 
 
 @dataclass
@@ -114,7 +115,7 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
             Hit(kind=h["kind"], id=h["id"], title=h["title"], country=_split(h.get("country")),
                 practices=_split(h.get("practice")), url=h["url"],
                 snippet=" ".join((h.highlights("text") or h.highlights("title") or _lead(h.get("text", ""))).split()),
-                score=round(float(h.score), 4))
+                score=round(float(h.score), 4), source=h.get("source") or "")
             for h in results[:limit]
         ]
         total = results.estimated_length() if not results.has_exact_length() else len(results)

@@ -55,7 +55,7 @@ def test_json_output_has_the_documented_shape(indexed, loaded):
     assert set(result["facets"]) == {"kind", "country"}
     assert all(isinstance(v, int) for facet in result["facets"].values() for v in facet.values())
     for hit in result["hits"]:
-        assert set(hit) == {"kind", "id", "title", "country", "practices", "url", "snippet", "score"}
+        assert set(hit) == {"kind", "id", "title", "country", "practices", "url", "snippet", "score", "source"}
         assert isinstance(hit["country"], list) and isinstance(hit["practices"], list)
         assert hit["url"].endswith(".html") or ".html#" in hit["url"]
         assert isinstance(hit["score"], float)
