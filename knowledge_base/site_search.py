@@ -14,6 +14,7 @@ labels of the facets' ids.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader
 
 from .aliases import variants_for
-from .index import WORDS, documents
+from .index import NUMBER_WORDS, WORDS, documents
 from .link import KnowledgeBase
 from .ranking import kind_weight
 
@@ -62,9 +63,19 @@ def records(kb: KnowledgeBase) -> list[dict]:
             filters["footnote"] = [str(doc.footnote)]
         out.append({"url": doc.url, "title": title, "id": doc.id, "kind": doc.kind, "source": doc.source,
                     "content": [part for part in parts if part and part != title],
-                    "variants": variants_for(" ".join([doc.title, doc.speaker, doc.org, doc.text])),
+                    "variants": _also_searched(" ".join([doc.title, doc.speaker, doc.org, doc.text])),
                     "filters": {name: values for name, values in filters.items() if values}})
     return out
+
+
+def _also_searched(text: str) -> list[str]:
+    """What a record is also found by on the website: the spellings of its names it lacks (aliases) and
+    its numbers the other way round, in digits or words, as the command line's index has them
+    (index.NUMBER_WORDS): Pagefind has neither aliases nor an analyzer of its own."""
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    numbers = {digits for word, digits in NUMBER_WORDS.items() if word in words and digits not in words}
+    numbers |= {word for word, digits in NUMBER_WORDS.items() if digits in words and word not in words}
+    return variants_for(text) + sorted(numbers)
 
 
 def _record_html(record: dict) -> str:

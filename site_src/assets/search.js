@@ -7,7 +7,6 @@
                    organization: "org", footnote: "footnote", countries: "country", practices: "practice" };
   const PAGE = 20;
   const EXCERPT = 30;  // words
-  const FEW = 3;  // a query with fewer results than this gets a "did you mean" (as on the command line)
   // Pagefind's weight of a record's length (0 to 1, its default 0.75): records are one passage, figure or
   // footnote each, and a short one is not the better answer for being short (tuned on the judged queries).
   const RANKING = { pageLength: 0.3 };
@@ -99,7 +98,10 @@
   // record's title (Pagefind indexes it first, as the record's heading): the row shows it already.
   // Built as text nodes and <mark>s, never as HTML.
   function excerptOf(data) {
-    const words = data.content.split(/[\r\n\s]+/g);
+    const all = data.content.split(/[\r\n\s]+/g);
+    // The other spellings and numbers a record is also found by (meta "also") end its text: never shown.
+    const also = (data.meta.also || "").split(/\s+/).filter(Boolean).length;
+    const words = also ? all.slice(0, Math.max(0, all.length - also)) : all;
     const title = (data.meta.title || "").trim();
     const titleWords = title ? title.split(/\s+/).length : 0;
     const skip = titleWords && words.slice(0, titleWords).join(" ").startsWith(title) ? titleWords : 0;
@@ -320,10 +322,10 @@
         root.dataset.state = "done";
         return;
       }
-      const search = await pagefind.search(term, { filters });
+      // "Did you mean" only for a word the knowledge base lacks: Pagefind also matches a word's beginning,
+      // so a misspelling may find many results, none with the word typed.
+      const [search, query] = await Promise.all([pagefind.search(term, { filters }), didYouMean(parsed)]);
       const results = search.results;
-      // Only a query that finds little is offered another spelling, as on the command line.
-      const query = results.length < FEW ? await didYouMean(parsed) : null;
       const first = await Promise.all(results.slice(0, PAGE).map((result) => result.data()));  // fetch before clearing
       if (mine !== latest) return;
       list.replaceChildren();
