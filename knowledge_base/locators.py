@@ -29,8 +29,9 @@ def source_locators(kb: KnowledgeBase) -> dict[str, str]:
         out.update(_passage_places(kb, practice, "description", practice.description, out[practice.id]))
     if kb.introduction:
         intro = kb.introduction
-        out.update(_passage_places(kb, intro, "context", intro.context, _based_on(kb, intro.based_on)))
-        out.update({figure_id(intro.id, i): _cited(kb, f.cites) for i, f in enumerate(intro.figures)})
+        based = _based_on(kb, intro.based_on)
+        out.update(_passage_places(kb, intro, "context", intro.context, based))
+        out.update({figure_id(intro.id, i): _cited(kb, f.cites) or based for i, f in enumerate(intro.figures)})
     for country in kb.countries:
         out[country.id] = _based_on(kb, country.based_on)
         for part in ("context", "approach"):
