@@ -188,3 +188,11 @@ def test_an_organization_is_found_by_each_of_its_other_names(indexed, loaded):
     for org_id, alias in named:
         hits = search(indexed, f'"{alias}"', "--kind", "organization", "--limit", "100")["hits"]
         assert org_id in {h["id"] for h in hits}, f"{alias!r} does not find {org_id}"
+
+
+def test_a_hyphenated_query_that_finds_little_is_answered_without_a_traceback(indexed, loaded):
+    """Whoosh reads a hyphenated word as a phrase, which its spelling corrector cannot write back: the
+    query is answered, and its hyphenated term is never "corrected"."""
+    word = frequent_word(loaded.kb)
+    result = search(indexed, f"{word}-xylophone")
+    assert result["suggestion"] is None or f"{word}-xylophone" in result["suggestion"]
