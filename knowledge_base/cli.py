@@ -137,7 +137,7 @@ def cmd_search(args) -> int:
     if result.suggestion:
         print(f"did you mean: {result.suggestion}")
     for rank, hit in enumerate(result.hits, start=1):
-        where = f" [{', '.join(hit.country)}]" if hit.country else ""
+        where = (f" [{', '.join(hit.country)}]" if hit.country else "") + (f" · {hit.source}" if hit.source else "")
         print(f"\n{rank}. {hit.kind}: {hit.title}{where}")
         print(f"   {hit.snippet}")
         print(f"   {hit.url}")

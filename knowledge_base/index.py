@@ -1,5 +1,5 @@
-"""Stage 5, index: a Whoosh index of every practice, country, example, fact,
-quote, footnote, organization and lesson, for precise search.
+"""Stage 5, index: a Whoosh index of every practice, country, passage, operation,
+figure, example, fact, quote, footnote, organization and lesson, for precise search.
 
 The index lives in .generated/index/. Beside it, stamps.json holds the path,
 size and mtime_ns of every entry of the record folders (and the index version):
@@ -19,12 +19,14 @@ import json
 import os
 import re
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import CharsetFilter, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemFilter,
+                             StopFilter)
 from whoosh.support.charset import accent_map
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem as english_stem
@@ -32,16 +34,39 @@ from whoosh.query import And, Term
 
 if TYPE_CHECKING:
     from .link import KnowledgeBase
+    from .models import Country
 
 INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index changed
-INDEX_VERSION = "8"  # bump when the schema or the documents change shape
+INDEX_VERSION = "10"  # bump when the schema or the documents change shape
 STAMPS = "stamps.json"  # what the index was made from: see record_stamps
 DOC_HASHES = "documents.json"  # each document's hash, to re-index only those that changed
 RECORD_FOLDERS = ("sources", "practices", "countries", "introduction", "lessons", "glossary")  # models.RECORD_KINDS
 STAMPED_ENV = ("KB_SOURCES_DIR", "KB_REQUIRE_SOURCES")  # validation depends on them
+
+NUMBER_WORDS = {word: str(n) for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())} | {"thirty": "30", "forty": "40", "fifty": "50", "hundred": "100"}
+
+
+class NumberWords(Filter):
+    """A number in words is indexed (and searched) as its digits: "children under 10" finds "children under
+    ten", as the records' own words often spell what the source prints in digits, and the other way round."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = NUMBER_WORDS.get(token.text, token.text)
+            yield token
+
+
+def english_analyzer():
+    """Words lowercased and without diacritics ("Aolain" finds "Aoláin"), stop words dropped (single
+    characters kept: "5 phases"), numbers in words as digits, then stemmed with Porter2."""
+    return (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter(minsize=1) | NumberWords()
+            | StemFilter(stemfn=english_stem))
+
 
 SCHEMA = Schema(
     # Facets read columns (sortable=True) instead of scanning every posting of the field at
@@ -53,8 +78,8 @@ SCHEMA = Schema(
     # Porter2 (Snowball English) stems "repatriating" and "repatriation" alike; Porter 1 does not.
     # chars=True stores each word's character span, so snippets are cut without re-analysing
     # long texts at query time (Whoosh's "pinpoint" highlighting).
-    title=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), field_boost=2.0, chars=True),
-    text=TEXT(stored=True, analyzer=StemmingAnalyzer(stemfn=english_stem), chars=True),
+    title=TEXT(stored=True, analyzer=english_analyzer(), field_boost=2.0, chars=True),
+    text=TEXT(stored=True, analyzer=english_analyzer(), chars=True),
     # Names match without their diacritics: speaker:aolain finds "Ní Aoláin" and "Ni Aolain".
     speaker=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)),
     org=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)),
@@ -62,6 +87,10 @@ SCHEMA = Schema(
     practice=KEYWORD(stored=True, commas=True, lowercase=True),
     footnote=NUMERIC(int, stored=True),
     url=STORED(),
+    source=STORED(),  # where in its sources the record rests, for the result's row
+    # The whole title, folded (title_key): a query that is a record's very name ("Germany", "Zhusan-4")
+    # lifts that record above the passages that merely mention it many times.
+    title_key=ID(),
 )
 SEARCH_FIELDS = ["title", "text", "speaker", "org"]
 
@@ -78,17 +107,24 @@ class Doc:
     country: tuple[str, ...] = ()
     practice: tuple[str, ...] = ()
     footnote: int | None = None
+    source: str = ""
 
     def fields(self) -> dict:
         fields = {
             "kind": self.kind, "id": self.id, "title": self.title, "text": self.text, "url": self.url,
             "speaker": self.speaker, "org": self.org,
             "country": ",".join(self.country), "practice": ",".join(self.practice),
-            "countries": ",".join(sorted(set(self.country))),
+            "countries": ",".join(sorted(set(self.country))), "source": self.source, "title_key": title_key(self.title),
         }
         if self.footnote is not None:
             fields["footnote"] = self.footnote
         return fields
+
+
+def title_key(text: str) -> str:
+    """A title or a query, lowercased, without diacritics or punctuation: "Ní Aoláin" -> "ni aolain"."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w]+", " ", folded.lower()).split())
 
 
 def site_url(page: str, anchor: str = "") -> str:
@@ -97,8 +133,53 @@ def site_url(page: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
+def passage_docs(owner, part: str, label: str, passages, page: str, country=(), practice=()) -> Iterator[Doc]:
+    """Each passage of a record as its own result, titled by its record and heading, so that a search
+    for what one paragraph says opens that paragraph rather than the top of a long page."""
+    from .locators import passage_id
+    for i, passage in enumerate(passages):
+        heading = passage.heading if passage.heading and passage.heading.lower() not in label.lower() else None
+        title = f"{label}: {heading}" if heading else label
+        yield Doc("passage", passage_id(owner.id, part, i), title, passage.text,
+                  site_url(page, passage_id(owner.id, part, i)), country=country, practice=practice)
+
+
+def operation_docs(kb: KnowledgeBase, c: Country) -> Iterator[Doc]:
+    from .link import page_of
+    for op in c.operations:
+        when = op.date or op.date_text
+        title = kb.operation_name(op) + (f" ({when})" if when else "")
+        counts = ", ".join(f"{n} {k}" for k, n in op.counts.model_dump(exclude_none=True).items())
+        body = [op.summary, counts and f"Brought back: {counts}.", op.origin and f"From {op.origin}."]
+        yield Doc("operation", op.id, title, "\n".join(filter(None, body)), site_url(page_of(c), op.id), country=(c.id,))
+
+
+def figure_docs(owner, figures, country=()) -> Iterator[Doc]:
+    """Each figure as a result: its label as title, its value as a reader reads it and the editors' note,
+    which quotes the source's own words ("Children under the age of 10 …") where they differ."""
+    from .link import page_of
+    from .locators import figure_id
+    from .render import figure_text  # render imports this module: imported when first needed
+
+    for i, f in enumerate(figures):
+        body = [figure_text(f) + (f" ({f.area})" if f.area else "") + (f", as of {f.as_of}" if f.as_of else ""),
+                f.note or ""]
+        yield Doc("figure", figure_id(owner.id, i), f.label, "\n".join(filter(None, body)),
+                  site_url(page_of(owner), figure_id(owner.id, i)), country=country)
+
+
 def documents(kb: KnowledgeBase) -> Iterator[Doc]:
-    from .link import page_of  # here, not above: a search on a fresh index never loads the models
+    """Every search record, with where it rests in its sources (locators.source_locators)."""
+    from .locators import source_locators  # here, not above: a search on a fresh index never loads the models
+
+    where = source_locators(kb)
+    for doc in _documents(kb):
+        doc.source = where.get(doc.id, "")
+        yield doc
+
+
+def _documents(kb: KnowledgeBase) -> Iterator[Doc]:
+    from .link import page_of
     from .models import Country
 
     for p in kb.practices:
@@ -106,12 +187,22 @@ def documents(kb: KnowledgeBase) -> Iterator[Doc]:
         body = [p.summary, *(d.text for d in p.description), *p.key_elements, *(m.text for m in p.mentions)]
         yield Doc("practice", p.id, f"Key practice {p.number}: {p.title}", "\n".join(body),
                   site_url(page_of(p)), country=tuple(sorted(countries)), practice=(p.id,))
+        yield from passage_docs(p, "description", f"Key practice {p.number}: {p.title}", p.description, page_of(p),
+                                practice=(p.id,))
+    if kb.introduction:
+        intro = kb.introduction
+        yield from passage_docs(intro, "context", intro.title, intro.context, page_of(intro))
+        yield from figure_docs(intro, intro.figures)
     for c in kb.countries:
         body = [c.summary, *(x.text for x in c.context), *(x.text for x in c.approach),
                 *(f"{ch.title}. {ch.text}" for ch in c.challenges), *(f.label for f in c.figures),
                 *(op.summary for op in c.operations)]
         yield Doc("country", c.id, c.name, "\n".join(body), site_url(page_of(c)), country=(c.id,),
                   practice=tuple(sorted({pid for ex in c.examples for pid in ex.practices})))
+        yield from passage_docs(c, "context", f"{c.name}, general context", c.context, page_of(c), country=(c.id,))
+        yield from passage_docs(c, "approach", f"{c.name}, approach", c.approach, page_of(c), country=(c.id,))
+        yield from operation_docs(kb, c)
+        yield from figure_docs(c, c.figures, country=(c.id,))
         for ex in c.examples:
             yield Doc("example", ex.id, ex.title, ex.summary, site_url(page_of(c), ex.id),
                       country=(c.id,), practice=tuple(ex.practices))

@@ -18,12 +18,16 @@ from whoosh import index as whoosh_index
 from whoosh.collectors import FilterCollector, TopCollector, WrappingCollector
 from whoosh.highlight import HtmlFormatter, PinpointFragmenter, UppercaseFormatter
 from whoosh.qparser import MultifieldParser
+from whoosh.query import AndMaybe, Term
 
 from whoosh.spelling import ListCorrector
 
-from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query
+from .aliases import expand
+from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query, title_key
+from .ranking import SCORING, acceptable_correction
 
 FEW = 3  # a query with fewer hits than this gets a spelling suggestion
+TITLE_MATCH_BOOST = 10.0  # a record named by the whole query, over records that mention it (judged set unchanged)
 # folder -> (fingerprint, index, corrector, searcher, facet columns): one searcher per process and
 # index, kept open while the index's fingerprint holds (opening one reads every segment's files).
 _opened: dict[Path, tuple] = {}
@@ -45,6 +49,7 @@ class Hit:
     url: str
     snippet: str
     score: float
+    source: str = ""  # where in its sources the record rests: "Compendium, footnotes 61, 62"
 
 
 @dataclass
@@ -105,7 +110,10 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
     check_query(text)
     _open(folder)
     parser = make_parser()
-    query = parser.parse(text)
+    expanded = expand(text)  # spelling variants find each other (search/aliases.yaml)
+    # A record whose whole title is the query ranks first among the records the query finds.
+    parsed = parser.parse(expanded)
+    query = AndMaybe(parsed, Term("title_key", title_key(text), boost=TITLE_MATCH_BOOST))
     restrict = filter_query(kind, country, practice)
     with nullcontext(_opened[folder][3]) as searcher:  # the process's searcher: not closed after one query
         # Every match must reach the counter: no skipping of blocks, nor of sub-queries (replace=0)
@@ -121,13 +129,13 @@ def search(folder: Path, text: str, *, kind=None, country=None, practice=None, l
             Hit(kind=h["kind"], id=h["id"], title=h["title"], country=_split(h.get("country")),
                 practices=_split(h.get("practice")), url=h["url"],
                 snippet=" ".join((h.highlights("text") or h.highlights("title") or _lead(h.get("text", ""))).split()),
-                score=round(float(h.score), 4))
+                score=round(float(h.score), 4), source=h.get("source") or "")
             for h in results[:limit]
         ]
         total = results.estimated_length() if not results.has_exact_length() else len(results)
         facet_counts = facets.counts()
         # "Did you mean" only when the query finds little: it costs a second search.
-        suggestion = _suggest(searcher, parser, folder, query, text, total, restrict) if total < FEW else None
+        suggestion = _suggest(searcher, parser, folder, parsed, expanded, total, restrict) if total < FEW else None
     return SearchResult(text, total, suggestion, facet_counts, hits)
 
 
@@ -138,12 +146,19 @@ def _suggest(searcher, parser, folder: Path, query, text, total, restrict) -> st
     """
     corrector = _opened[folder][2]
     correctors = {name: corrector for name in SEARCH_FIELDS}
-    corrected = searcher.correct_query(query, text, correctors=correctors, maxdist=2, prefix=1)
-    if corrected.query == query or corrected.string == text:
+    # Whoosh's corrector cannot write back the phrase a hyphenated word makes ("de-radicalisation"):
+    # it corrects the words with spaces for hyphens, and acceptable_correction leaves such words alone.
+    plain = re.sub(r"(?<=\w)-(?=\w)", " ", text)
+    plain_query = parser.parse(plain) if plain != text else query
+    corrected = searcher.correct_query(plain_query, plain, correctors=correctors, maxdist=2, prefix=1)
+    if corrected.query == plain_query or corrected.string == plain:
+        return None
+    string = acceptable_correction(text, corrected.string)
+    if string is None:
         return None
     # The corrected terms are plain words: parse again so they are stemmed like the index.
-    better = searcher.search(parser.parse(corrected.string), filter=restrict, limit=1)
-    return corrected.string if len(better) > total else None
+    better = searcher.search(parser.parse(string), filter=restrict, limit=1)
+    return string if len(better) > total else None
 
 
 class VocabularyCorrector(ListCorrector):
@@ -268,7 +283,7 @@ def _open(folder: Path):
         if cached is not None:
             cached[3].close()
         ix = whoosh_index.open_dir(folder)
-        searcher = ix.searcher()
+        searcher = ix.searcher(weighting=SCORING)  # kinds weighted (ranking.py)
         words = (folder / WORDS).read_text(encoding="utf-8").split()
         cached = _opened[folder] = (stamp, ix, VocabularyCorrector(words), searcher, FacetColumns(searcher))
     return cached[1]

@@ -1,8 +1,8 @@
 """The website's search: a Pagefind index of the same documents the command line searches.
 
 Pagefind (a compiled static-search engine) splits its index into chunks and a reader downloads
-only those a query needs. Each practice, country, example, fact, quote, footnote, organization and
-lesson is one record (the documents of index.py), with its own address and filters for the search
+only those a query needs. Each practice, country, passage, operation, figure, example, fact, quote,
+footnote, organization and lesson is one record (the documents of index.py), with its own address and filters for the search
 page's facets: kind, country, key practice, speaker, organization and footnote number. Nothing
 else of a page (navigation, related quotes, footers) is indexed.
 
@@ -14,22 +14,28 @@ labels of the facets' ids.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from html import escape
 from pathlib import Path
 
-from .index import WORDS, documents
+from jinja2 import Environment, PackageLoader
+
+from .aliases import variants_for
+from .index import NUMBER_WORDS, WORDS, documents
 from .link import KnowledgeBase
-from .models import Locator
+from .ranking import kind_weight
 
 BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
 TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
 LABELS = "search/labels.json"
-KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "example": "Practice example",
+HEADING_WEIGHT = 7.0  # Pagefind's own weight for an <h1>: a record's title, scaled by its kind's weight
+_TEMPLATES = Environment(loader=PackageLoader("knowledge_base"), autoescape=True)
+KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "passage": "Passage",
+               "operation": "Operation", "figure": "Figure", "example": "Practice example",
                "fact": "Fact", "quote": "Quote", "footnote": "Footnote", "organization": "Organization",
                "lesson": "Lesson"}
 
@@ -39,10 +45,11 @@ def records(kb: KnowledgeBase) -> list[dict]:
 
     Each record's text leaves out what its title already says (an organization's name, a quote's
     speaker), so that the excerpt under a result does not repeat its title; a quote's title is who
-    said it, and its excerpt the quote itself. The `source` is where in its source the record rests
-    ("Compendium, footnotes 12, 14"), shown on the result's row with its kind and countries."""
+    said it, and its excerpt the quote itself. `variants` are the spellings of its names it lacks
+    (search/aliases.yaml), indexed with it so that either spelling finds it. The `source` is where in
+    its source the record rests ("Compendium, footnotes 12, 14", locators.py), shown on the result's row
+    with its kind and countries."""
     voices = {q.id: voice.name for voice in kb.voices() for _, q in voice.quotes}  # one name however spelt
-    where = source_locators(kb)
     out = []
     for doc in documents(kb):
         filters = {"kind": [doc.kind], "country": list(doc.country), "practice": list(doc.practice)}
@@ -54,75 +61,28 @@ def records(kb: KnowledgeBase) -> list[dict]:
             filters["org"] = [doc.org]
         if doc.footnote is not None:
             filters["footnote"] = [str(doc.footnote)]
-        out.append({"url": doc.url, "title": title, "id": doc.id, "kind": doc.kind, "source": where.get(doc.id, ""),
+        out.append({"url": doc.url, "title": title, "id": doc.id, "kind": doc.kind, "source": doc.source,
                     "content": [part for part in parts if part and part != title],
+                    "variants": _also_searched(" ".join([doc.title, doc.speaker, doc.org, doc.text])),
                     "filters": {name: values for name, values in filters.items() if values}})
     return out
 
 
-def source_locators(kb: KnowledgeBase) -> dict[str, str]:
-    """Where in its sources each record rests, by record id: what it cites, or else the section it is
-    based on. 'Compendium, footnotes 12, 14', 'Compendium, section VI', 'Other report, p. 3'."""
-    out = {}
-    for practice in kb.practices:
-        out[practice.id] = _based_on(kb, practice.based_on)
-    for country in kb.countries:
-        out[country.id] = _based_on(kb, country.based_on)
-        for item in (*country.examples, *country.facts):
-            out[item.id] = _cited(kb, item.cites) or out[country.id]
-        for i, org in enumerate(country.organizations):
-            out[f"{country.id}-organization-{i + 1}"] = _cited(kb, org.cites) or out[country.id]
-    for owner, quote in kb.all_quotes():
-        out[quote.id] = _cited(kb, quote.cites) or _based_on(kb, owner.based_on)
-    for source in kb.sources.values():
-        for note in source.notes:
-            out[f"{source.id}-footnote-{note.number}"] = _cited(kb, [Locator(source=source.id, note=note.number)])
-    for lesson in kb.lessons:
-        out[lesson.id] = _based_on(kb, lesson.based_on)
-    return out
-
-
-def _source_name(kb: KnowledgeBase, source_id: str) -> str:
-    source = kb.sources.get(source_id)
-    return source.short_title if source else source_id
-
-
-def _based_on(kb: KnowledgeBase, based_on: list) -> str:
-    first = based_on[0]
-    return ", ".join(filter(None, [_source_name(kb, first.source), first.section and f"section {first.section}"]))
-
-
-def _cited(kb: KnowledgeBase, cites: list) -> str:
-    """The places a record cites, by source: notes together ('footnotes 12, 14'), then pages and sections."""
-    by_source: dict[str, list[str]] = {}
-    notes: dict[str, list[int]] = defaultdict(list)
-    for loc in cites:
-        if not isinstance(loc, Locator):  # a number whose source is unknown: validate reports it
-            continue
-        by_source.setdefault(loc.source, [])
-        if loc.note is not None:
-            notes[loc.source].append(loc.note)
-        else:
-            by_source[loc.source].append(", ".join(filter(None, [loc.section and f"section {loc.section}",
-                                                                 loc.page and f"p. {loc.page}"])))
-    places = []
-    for source_id, others in by_source.items():
-        numbers = notes.get(source_id, [])
-        said = [f"footnote{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))}"] if numbers else []
-        places.append(", ".join([_source_name(kb, source_id), *said, *others]))
-    return "; ".join(places)
+def _also_searched(text: str) -> list[str]:
+    """What a record is also found by on the website: the spellings of its names it lacks (aliases) and
+    its numbers the other way round, in digits or words, as the command line's index has them
+    (index.NUMBER_WORDS): Pagefind has neither aliases nor an analyzer of its own."""
+    words = set(re.findall(r"[a-z0-9]+", text.lower()))
+    numbers = {digits for word, digits in NUMBER_WORDS.items() if word in words and digits not in words}
+    numbers |= {word for word, digits in NUMBER_WORDS.items() if digits in words and word not in words}
+    return variants_for(text) + sorted(numbers)
 
 
 def _record_html(record: dict) -> str:
     """A record as the small HTML page Pagefind indexes: its text, its address and its filters."""
-    tags = [f'<meta data-pagefind-meta="{name}[content]" content="{escape(record[name])}">'
-            for name in ("url", "id", "kind", "source") if record[name]]
-    tags += [f'<span data-pagefind-filter="{name}:{escape(value)}"></span>'
-             for name, values in record["filters"].items() for value in values]
-    body = "".join(f"<p>{escape(part)}</p>" for part in record["content"])
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(record["title"])}</title>'
-            f'</head><body data-pagefind-body><h1 data-pagefind-meta="title">{escape(record["title"])}</h1>{body}'
-            f'{"".join(tags)}</body></html>')
+    weight = kind_weight(record["kind"])
+    return _TEMPLATES.get_template("pagefind_record.html.j2").render(
+        record=record, weight=weight, title_weight=min(10.0, round(HEADING_WEIGHT * weight, 1)))
 
 
 def _write_bundle(items: list[dict], out: Path) -> None:

@@ -55,7 +55,7 @@ def test_json_output_has_the_documented_shape(indexed, loaded):
     assert set(result["facets"]) == {"kind", "country"}
     assert all(isinstance(v, int) for facet in result["facets"].values() for v in facet.values())
     for hit in result["hits"]:
-        assert set(hit) == {"kind", "id", "title", "country", "practices", "url", "snippet", "score"}
+        assert set(hit) == {"kind", "id", "title", "country", "practices", "url", "snippet", "score", "source"}
         assert isinstance(hit["country"], list) and isinstance(hit["practices"], list)
         assert hit["url"].endswith(".html") or ".html#" in hit["url"]
         assert isinstance(hit["score"], float)
@@ -191,3 +191,11 @@ def test_an_organization_is_found_by_each_of_its_other_names(indexed, loaded):
     for org_id, alias in named:
         hits = search(indexed, f'"{alias}"', "--kind", "organization", "--limit", "100")["hits"]
         assert org_id in {h["id"] for h in hits}, f"{alias!r} does not find {org_id}"
+
+
+def test_a_hyphenated_query_that_finds_little_is_answered_without_a_traceback(indexed, loaded):
+    """Whoosh reads a hyphenated word as a phrase, which its spelling corrector cannot write back: the
+    query is answered, and its hyphenated term is never "corrected"."""
+    word = frequent_word(loaded.kb)
+    result = search(indexed, f"{word}-xylophone")
+    assert result["suggestion"] is None or f"{word}-xylophone" in result["suggestion"]

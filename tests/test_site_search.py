@@ -204,3 +204,46 @@ def test_one_speaker_spelt_two_ways_is_one_speaker(real):
     """About the compendium's content: it spells Fionnuala Ní Aoláin with and without accents."""
     [voice] = [v for v in real.kb.voices() if v.name == "Fionnuala Ní Aoláin"]
     assert len(voice.quotes) == 2 and voice.variants
+
+
+def passages_operations_figures(kb) -> dict[str, int]:
+    """How many passages, operations and figures the records hold: each is its own search result."""
+    intro = [kb.introduction] if kb.introduction else []
+    return {"passage": sum(len(c.context) + len(c.approach) for c in kb.countries)
+            + sum(len(p.description) for p in kb.practices) + sum(len(i.context) for i in intro),
+            "operation": sum(len(c.operations) for c in kb.countries),
+            "figure": sum(len(c.figures) for c in kb.countries) + sum(len(i.figures) for i in intro)}
+
+
+def test_every_passage_operation_and_figure_is_a_record_that_opens_at_its_own_anchor(site, loaded):
+    """Each is its own record in both searches (one list of documents feeds both), and its link opens the
+    passage: an id that the rendered page has, not the page's top."""
+    from knowledge_base.index import documents
+    from knowledge_base.site_search import records
+
+    expected = passages_operations_figures(loaded.kb)
+    assert sum(expected.values()), "a knowledge base has passages"
+    docs = [d for d in documents(loaded.kb) if d.kind in expected]
+    assert {kind: sum(d.kind == kind for d in docs) for kind in expected} == expected
+    assert {r["id"] for r in records(loaded.kb) if r["kind"] in expected} == {d.id for d in docs}
+    pages = {}
+    for doc in docs:
+        page, _, anchor = doc.url.partition("#")
+        assert anchor, f"{doc.id} links to the top of {page}"
+        html = pages.setdefault(page, (site / page).read_text(encoding="utf-8"))
+        assert f'id="{anchor}"' in html, f"{page} has no id {anchor!r} for {doc.kind} {doc.id}"
+        assert doc.source, f"{doc.id}: its row says where it rests in its source"
+
+
+def test_operations_are_found_as_operations_on_the_site_and_the_command_line(page, server, loaded, kb_root, tmp_path):  # noqa: F811
+    operations = sorted(op.id for c in loaded.kb.countries for op in c.operations)
+    if not operations:
+        pytest.skip("this knowledge base records no operation")
+    assert cli_ids("kind:operation", {}, root=content_copy_of(kb_root, tmp_path)) == operations
+    assert page_ids(page, server, "kind:operation") == operations
+    op = next(op for c in loaded.kb.countries for op in c.operations)
+    page.goto(f"{server}/search.html?q=kind:operation")
+    done(page)
+    row = page.locator(f'.kb-search-result[data-id="{op.id}"]')
+    expect(row.locator(".kb-search-kind")).to_have_text("Operation")
+    assert row.locator("a").get_attribute("href").endswith(f"#{op.id}")

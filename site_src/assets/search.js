@@ -7,6 +7,9 @@
                    organization: "org", footnote: "footnote", countries: "country", practices: "practice" };
   const PAGE = 20;
   const EXCERPT = 30;  // words
+  // Pagefind's weight of a record's length (0 to 1, its default 0.75): records are one passage, figure or
+  // footnote each, and a short one is not the better answer for being short (tuned on the judged queries).
+  const RANKING = { pageLength: 0.3 };
 
   function normal(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -48,6 +51,7 @@
   // The nearest word of the knowledge base's own vocabulary (the list for the word's first letter),
   // for a word it does not have.
   async function nearest(word, base) {
+    if (!correctable(word)) return null;
     const letter = normal(word)[0];
     if (!letter || !/[a-z]/.test(letter)) return null;
     try {
@@ -58,6 +62,7 @@
       let best = null;
       for (const candidate of words) {
         if (Math.abs(candidate.length - word.length) > 2) continue;
+        if (sameWord(word.toLowerCase(), candidate)) return null;  // "psychologist": the word is there, in the plural
         const distance = editDistance(word.toLowerCase(), candidate);
         if (distance <= 2 && (!best || distance < best.distance)) best = { word: candidate, distance };
       }
@@ -65,6 +70,18 @@
     } catch (error) {
       return null;
     }
+  }
+
+  // A word "did you mean" may correct: not an operator (OR, AND, NOT), not a short or stop word (the
+  // vocabulary keeps words of three letters or more), not a number, not a hyphenated term.
+  function correctable(word) {
+    return word.length >= 3 && !/^(AND|OR|NOT)$/.test(word) && !/[\d-]/.test(word);
+  }
+
+  // The same word in the other number: "psychologist" and "psychologists", "city" and "cities".
+  function sameWord(a, b) {
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    return long === short + "s" || long === short + "es" || (short.endsWith("y") && long === short.slice(0, -1) + "ies");
   }
 
   function el(tag, attrs, ...children) {
@@ -81,7 +98,10 @@
   // record's title (Pagefind indexes it first, as the record's heading): the row shows it already.
   // Built as text nodes and <mark>s, never as HTML.
   function excerptOf(data) {
-    const words = data.content.split(/[\r\n\s]+/g);
+    const all = data.content.split(/[\r\n\s]+/g);
+    // The other spellings and numbers a record is also found by (meta "also") end its text: never shown.
+    const also = (data.meta.also || "").split(/\s+/).filter(Boolean).length;
+    const words = also ? all.slice(0, Math.max(0, all.length - also)) : all;
     const title = (data.meta.title || "").trim();
     const titleWords = title ? title.split(/\s+/).length : 0;
     const skip = titleWords && words.slice(0, titleWords).join(" ").startsWith(title) ? titleWords : 0;
@@ -147,7 +167,7 @@
     try {
       const labelsLoaded = fetch(`${base}search/labels.json`).then((r) => r.json());
       pagefind = await import(`${new URL(base + "pagefind/pagefind.js", location.href)}`);
-      await pagefind.options({ excerptLength: EXCERPT });
+      await pagefind.options({ excerptLength: EXCERPT, ranking: RANKING });
       pagefind.init();
       [labels, allValues] = await Promise.all([labelsLoaded, pagefind.filters()]);
     } catch (error) {
@@ -302,6 +322,8 @@
         root.dataset.state = "done";
         return;
       }
+      // "Did you mean" only for a word the knowledge base lacks: Pagefind also matches a word's beginning,
+      // so a misspelling may find many results, none with the word typed.
       const [search, query] = await Promise.all([pagefind.search(term, { filters }), didYouMean(parsed)]);
       const results = search.results;
       const first = await Promise.all(results.slice(0, PAGE).map((result) => result.data()));  // fetch before clearing
