@@ -103,6 +103,9 @@ def shot(page, name):
 def serious_violations(page) -> list[str]:
     """axe-core's serious and critical findings on the page as it stands, one line each."""
     assert AXE.exists(), "axe-core is missing: run `bash scripts/test.sh` (it installs it from the npm registry)"
+    # axe reads colours from what is painted; the blocks kb.css leaves unpainted off screen (content-visibility)
+    # are painted as a reader scrolls to them, so paint them all first, or axe sees what lies beneath.
+    page.add_style_tag(content=".md-typeset > * { content-visibility: visible !important; }")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
