@@ -40,7 +40,7 @@ INDEX_DIR = ".generated/index"
 FINGERPRINT = "fingerprint.txt"
 WORDS = "words.txt"  # unstemmed vocabulary, for "did you mean"
 RELATED = "related.json"  # related quotes per practice and country, chosen when the index changed
-INDEX_VERSION = "10"  # bump when the schema or the documents change shape
+INDEX_VERSION = "11"  # bump when the schema or the documents change shape
 STAMPS = "stamps.json"  # what the index was made from: see record_stamps
 DOC_HASHES = "documents.json"  # each document's hash, to re-index only those that changed
 RECORD_FOLDERS = ("sources", "practices", "countries", "introduction", "lessons", "glossary")  # models.RECORD_KINDS
@@ -80,9 +80,10 @@ SCHEMA = Schema(
     # long texts at query time (Whoosh's "pinpoint" highlighting).
     title=TEXT(stored=True, analyzer=english_analyzer(), field_boost=2.0, chars=True),
     text=TEXT(stored=True, analyzer=english_analyzer(), chars=True),
-    # Names match without their diacritics: speaker:aolain finds "Ní Aoláin" and "Ni Aolain".
-    speaker=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)),
-    org=TEXT(stored=True, analyzer=StandardAnalyzer(stoplist=None) | CharsetFilter(accent_map)),
+    # Names match without their diacritics: speaker:aolain finds "Ní Aoláin" and "Ni Aolain". Stop words are
+    # dropped here too: kept in one field, "the" in "The Netherlands" had to be in a name for a record to match.
+    speaker=TEXT(stored=True, analyzer=StandardAnalyzer(minsize=1) | CharsetFilter(accent_map)),
+    org=TEXT(stored=True, analyzer=StandardAnalyzer(minsize=1) | CharsetFilter(accent_map)),
     country=KEYWORD(stored=True, commas=True, lowercase=True),
     practice=KEYWORD(stored=True, commas=True, lowercase=True),
     footnote=NUMERIC(int, stored=True),

@@ -61,6 +61,17 @@ def test_json_output_has_the_documented_shape(indexed, loaded):
         assert isinstance(hit["score"], float)
 
 
+def test_a_record_named_by_the_whole_query_ranks_first(indexed, loaded):
+    """A country's or a practice's name as the query: its own record first, above the passages that mention
+    it many times (the title key; any record of exactly that title may come first)."""
+    from knowledge_base.index import title_key
+
+    practices = [f"Key practice {p.number}: {p.title}" for p in loaded.kb.practices[:2]]  # as the index titles them
+    for name in [c.name for c in loaded.kb.countries] + practices:
+        hits = search(indexed, name)["hits"]
+        assert hits and title_key(hits[0]["title"]) == title_key(name), (name, [h["title"] for h in hits[:3]])
+
+
 def test_limit_caps_the_hits_not_the_total(indexed, loaded):
     result = search(indexed, frequent_word(loaded.kb), "--limit", "3")
     assert len(result["hits"]) == 3 and result["total"] > 3
