@@ -28,12 +28,14 @@ from .aliases import variants_for
 from .index import NUMBER_WORDS, WORDS, documents
 from .link import KnowledgeBase
 from .ranking import kind_weight
+from .render import attr
 
 BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
 TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
 LABELS = "search/labels.json"
 HEADING_WEIGHT = 7.0  # Pagefind's own weight for an <h1>: a record's title, scaled by its kind's weight
 _TEMPLATES = Environment(loader=PackageLoader("knowledge_base"), autoescape=True)
+_TEMPLATES.filters["attr"] = attr  # the templates' one rule for a value in an attribute (tests/test_templates.py)
 KIND_LABELS = {"practice": "Key practice", "country": "Country profile", "passage": "Passage",
                "operation": "Operation", "figure": "Figure", "example": "Practice example",
                "fact": "Fact", "quote": "Quote", "footnote": "Footnote", "organization": "Organization",
