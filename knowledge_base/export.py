@@ -13,40 +13,61 @@ The tables, their columns and what they mean are described once, in tables.py.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
 import sqlite_utils
 from pydantic import BaseModel, Field
 
+from . import release
+from .dataset import DESCRIPTION, TITLE
 from .citations import Work, cited_in, works
 from .link import KnowledgeBase
+from .models import Country, Glossary, Introduction, Lesson, Practice, Source
 from .render import chart_files
-from .models import Country, Introduction, Lesson, Practice, Source
 from .tables import BY_NAME, LIST_SEPARATOR, TABLES, Column, Table, link_table_name, singular
 
 # Never exported: the details a source prints that would identify a returnee.
 UNPUBLISHED = {"sources": {"__all__": {"do_not_publish"}}}
-TITLE = "Returnees Rehabilitation Knowledge Base"
-DESCRIPTION = ("Promising practices for the rehabilitation and reintegration of women and children returned from "
-               "Syria and Iraq: key practices, country profiles, figures, operations, quotes and footnoted sources.")
-LICENCE = {"name": "MIT", "path": "https://opensource.org/license/mit",
-           "title": "MIT (the knowledge base's records; quotes and footnote texts are their authors')"}
+LICENCE = release.DATA_LICENCE
+SOURCE = "The Bulan Institute for Peace Innovations' compendium of promising practices, and the sources after it"
 
 
 class KnowledgeBaseExport(BaseModel):
     """The shape of kb.json: every record as validated, citations written out in full."""
 
+    version: str = Field(description="The release of the knowledge base (CHANGELOG.md).", examples=["0.3.0"])
+    released: dt.date = Field(description="The day of that release.")
+    licence: str = Field(description="The licence of the records (an SPDX id).", examples=["CC-BY-4.0"])
+    rights: str = Field(description="What the licence does not cover: quoted third-party text.")
     sources: list[Source] = Field(description="The source documents, with their notes (never `do_not_publish`).")
     practices: list[Practice] = Field(description="The key practices.")
     countries: list[Country] = Field(description="The country profiles.")
     introduction: Introduction | None = Field(description="The introduction.")
     lessons: list[Lesson] = Field(description="The lessons learned.")
+    glossary: Glossary | None = Field(description="The abbreviations the sources use.")
 
 
-def table_rows(kb: KnowledgeBase) -> dict[str, list[dict]]:
-    """Every table's rows as {column: value}; a list column holds a Python list."""
-    return {t.name: [dict(zip((c.name for c in t.columns), row)) for row in t.rows(kb)] for t in TABLES}
+def table_rows(kb: KnowledgeBase, cited: list[Work] | None = None, address: str = "") -> dict[str, list[dict]]:
+    """Every table's rows as {column: value}; a list column holds a Python list, a permalink is absolute
+    (from `address`, the published site's), a date's year and month are numbers."""
+    cited = works(kb) if cited is None else cited
+    data = {}
+    for table in TABLES:
+        given = [c for c in table.columns if not c.year_of]
+        rows = [dict(zip((c.name for c in given), row)) for row in table.rows(kb, cited)]
+        for row in rows:
+            for column in table.columns:
+                value = row.get(column.year_of or column.name)
+                if column.year_of:
+                    parts = value.split("-") if value else []
+                    row[column.name] = int(parts[column.month]) if len(parts) > column.month else None
+                elif column.site_address and value is not None:
+                    row[column.name] = [address + v for v in value] if column.type == "list" else address + value
+        data[table.name] = [{c.name: row[c.name] for c in table.columns} for row in rows]
+    return data
 
 
 def _cell(column: Column, value) -> str:
@@ -71,13 +92,14 @@ def write_csv(out: Path, data: dict[str, list[dict]]) -> list[Path]:
     return written
 
 
-SQLITE_TYPES = {"string": str, "date": str, "list": str, "integer": int, "number": float, "boolean": int}
+SQLITE_TYPES = {"string": str, "date": str, "url": str, "list": str, "integer": int, "number": float, "boolean": int}
 
 
 def write_sqlite(path: Path, data: dict[str, list[dict]]) -> None:
     """kb.sqlite with sqlite-utils: typed columns, primary and foreign keys (naming their columns), a
     link table per list of ids, the lists also kept as JSON arrays (Datasette facets them with
-    `_facet_array`), and an FTS5 index per table with text to search, as Datasette detects it."""
+    `_facet_array`), and an FTS5 index per table with text to search, as Datasette detects it. The index
+    stems English words (Porter), as the site's search does: `victim` finds "victims"."""
     path.unlink(missing_ok=True)
     db = sqlite_utils.Database(path)
     try:
@@ -95,7 +117,7 @@ def write_sqlite(path: Path, data: dict[str, list[dict]]) -> None:
                     _link_table(db, table, column, data)
             searchable = [c.name for c in table.columns if c.search]
             if searchable:
-                db[table.name].enable_fts(searchable, fts_version="FTS5")
+                db[table.name].enable_fts(searchable, fts_version="FTS5", tokenize="porter")
         problems = db.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"kb.sqlite: foreign keys do not hold: {problems[:5]}")
@@ -191,42 +213,56 @@ def csl_json(kb: KnowledgeBase, cited: list[Work] | None = None) -> list[dict]:
     return items
 
 
-FRICTIONLESS_TYPES = {"string": "string", "date": "string", "integer": "integer", "number": "number",
+FRICTIONLESS_TYPES = {"string": "string", "date": "string", "url": "string", "integer": "integer", "number": "number",
                       "boolean": "boolean", "list": "list"}
 DATE_PATTERN = r"\d{4}(-\d{2}(-\d{2})?)?"
+# Data Package v2 (https://datapackage.org): the `list` field type and `$schema` are v2's.
+PROFILES = "https://datapackage.org/profiles/2.0/"
 
 
 def _described(column: Column) -> str:
     return column.description + (f" Unit: {column.unit}." if column.unit else "")
 
 
+def _field(column: Column) -> dict:
+    spec = {"name": column.name, "type": FRICTIONLESS_TYPES[column.type], "description": _described(column)}
+    if column.type == "list":
+        spec.update(delimiter=LIST_SEPARATOR, itemType="string")
+    elif column.type == "boolean":
+        spec.update(trueValues=["true"], falseValues=["false"])
+    elif column.type == "date":
+        spec["constraints"] = {"pattern": DATE_PATTERN}
+    elif column.type == "url":
+        spec["format"] = "uri"
+    return spec
+
+
 def datapackage(data: dict[str, list[dict]]) -> dict:
-    """A Frictionless data package describing the CSV files: types, units, keys, separator, licence."""
+    """A Frictionless data package (v2) describing the CSV files: types, units, keys, separator, licence, release."""
     resources = []
     for table in TABLES:
-        fields = []
-        for column in table.columns:
-            spec = {"name": column.name, "type": FRICTIONLESS_TYPES[column.type], "description": _described(column)}
-            if column.type == "list":
-                spec.update(delimiter=LIST_SEPARATOR, itemType="string")
-            elif column.type == "boolean":
-                spec.update(trueValues=["true"], falseValues=["false"])
-            elif column.type == "date":
-                spec["constraints"] = {"pattern": DATE_PATTERN}
-            fields.append(spec)
-        foreign = [{"fields": c.name, "reference": {"resource": c.references, "fields": BY_NAME[c.references].key}}
+        schema = {"$schema": PROFILES + "tableschema.json", "fields": [_field(c) for c in table.columns],
+                  "primaryKey": [table.key], "missingValues": [""]}
+        foreign = [{"fields": [c.name], "reference": {"resource": c.references, "fields": [BY_NAME[c.references].key]}}
                    for c in table.columns if c.references and c.type != "list"]
-        resources.append({"name": table.name, "path": f"{table.name}.csv", "profile": "tabular-data-resource",
-                          "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "description": table.description,
-                          "schema": {"fields": fields, "primaryKey": [table.key], "foreignKeys": foreign,
-                                     "missingValues": [""]}})
-    return {"name": "returnees-knowledge-base", "title": TITLE, "description": DESCRIPTION + (
-        f" Lists of ids within a cell are separated by '{LIST_SEPARATOR}'; dates are YYYY, YYYY-MM or YYYY-MM-DD, "
-        "as precise as the source gives them."), "licenses": [LICENCE], "resources": resources}
+        if foreign:
+            schema["foreignKeys"] = foreign
+        resources.append({"$schema": PROFILES + "dataresource.json", "name": table.name, "path": f"{table.name}.csv",
+                          "type": "table", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                          "description": table.description, "schema": schema})
+    current = release.current()
+    return {"$schema": PROFILES + "datapackage.json", "name": "returnees-knowledge-base", "title": TITLE,
+            "description": DESCRIPTION + (
+                f" Lists of ids within a cell are separated by '{LIST_SEPARATOR}'; dates are YYYY, YYYY-MM or YYYY-MM-DD, "
+                "as precise as the source gives them, with their year and month in columns of their own. " + release.RIGHTS),
+            "version": current.version, "created": f"{current.date.isoformat()}T00:00:00Z",
+            "homepage": release.published_address() or None, "licenses": [LICENCE],
+            "sources": [{"title": SOURCE}], "resources": resources}
 
 
 def datasette_metadata() -> dict:
-    """Datasette's metadata for kb.sqlite: title, licence, and a description of every table and column."""
+    """Datasette's metadata for kb.sqlite: title, licence, source, version, and a description of every table and
+    column."""
     tables = {}
     for table in TABLES:
         tables[table.name] = {"description": table.description, "label_column": table.label or table.key,
@@ -236,29 +272,53 @@ def datasette_metadata() -> dict:
             if column.references:
                 tables[link_table_name(table, column)] = {
                     "description": f"Which {table.name} have which {column.name}: one row per pair."}
-    return {"title": TITLE, "description": DESCRIPTION, "license": LICENCE["name"], "license_url": LICENCE["path"],
-            "source": "The records of the knowledge base (sources/, practices/, countries/, ...)",
+    current = release.current()
+    return {"title": f"{TITLE} {current.version}", "description": f"{DESCRIPTION} Version {current.version}, released "
+            f"{current.date.isoformat()}. {release.RIGHTS}", "license": LICENCE["title"], "license_url": LICENCE["path"],
+            "source": SOURCE, "source_url": release.published_address() + "sources/index.html",
+            "about": "The knowledge base's site", "about_url": release.published_address() or None,
             "databases": {"kb": {"tables": tables}}}
 
 
-def export_all(kb: KnowledgeBase, out: Path, site_address: str = "") -> list[Path]:
-    """Write every export into `out`; returns the files written. `site_address` (the published site's) makes the
-    charts' permalinks absolute."""
+def manifest(out: Path, files: list[Path], data: dict[str, list[dict]]) -> dict:
+    """What a release holds: its version, each file with its size and SHA-256, and each table's rows."""
+    current = release.current()
+    return {"name": "returnees-knowledge-base", "version": current.version, "released": current.date.isoformat(),
+            "licence": LICENCE["name"], "rights": release.RIGHTS,
+            "records": {name: len(rows) for name, rows in data.items()},
+            "files": [{"path": f.relative_to(out).as_posix(), "bytes": f.stat().st_size,
+                       "sha256": hashlib.sha256(f.read_bytes()).hexdigest()} for f in sorted(files)]}
+
+
+def export_all(kb: KnowledgeBase, out: Path, site_address: str | None = None) -> list[Path]:
+    """Write every export into `out`; returns the files written. `site_address` (the published site's, by default
+    mkdocs.yml's site_url) makes the permalinks absolute."""
+    address = release.published_address() if site_address is None else site_address
+    address = address if not address or address.endswith("/") else address + "/"
     out.mkdir(parents=True, exist_ok=True)
-    document = KnowledgeBaseExport(sources=list(kb.sources.values()), practices=kb.practices, countries=kb.countries,
-                                   introduction=kb.introduction, lessons=kb.lessons)
+    current = release.current()
+    document = KnowledgeBaseExport(version=current.version, released=current.date, licence=LICENCE["name"],
+                                   rights=release.RIGHTS, sources=list(kb.sources.values()), practices=kb.practices,
+                                   countries=kb.countries, introduction=kb.introduction, lessons=kb.lessons,
+                                   glossary=kb.glossary)
     (out / "kb.json").write_text(document.model_dump_json(indent=1, exclude=UNPUBLISHED) + "\n", encoding="utf-8")
-    data = table_rows(kb)
+    cited = works(kb)  # once for the tables and both bibliographies: the exports' dearest step
+    data = table_rows(kb, cited, address)
     written = [out / "kb.json", *write_csv(out, data)]
     write_sqlite(out / "kb.sqlite", data)
-    cited = works(kb)  # once for both bibliographies: reading every note's works is the exports' dearest step
     for name, content in (("datapackage.json", datapackage(data)), ("metadata.json", datasette_metadata()),
                           ("sources.csl.json", csl_json(kb, cited))):
         (out / name).write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "sources.bib").write_text(bibtex(kb, cited), encoding="utf-8")
     (out / "charts").mkdir(exist_ok=True)
-    for name, text in chart_files(kb, site_address).items():
+    for name, text in chart_files(kb, address).items():
         (out / "charts" / name).write_text(text, encoding="utf-8")
         written.append(out / "charts" / name)
-    return written + [out / name for name in ("kb.sqlite", "datapackage.json", "metadata.json", "sources.bib",
-                                              "sources.csl.json")]
+    written += [out / name for name in ("kb.sqlite", "datapackage.json", "metadata.json", "sources.bib",
+                                        "sources.csl.json")]
+    # The manifest and the checksums last: they describe every other file.
+    (out / "manifest.json").write_text(json.dumps(manifest(out, written, data), ensure_ascii=False, indent=1) + "\n",
+                                       encoding="utf-8")
+    (out / "SHA256SUMS").write_text("".join(f"{hashlib.sha256(f.read_bytes()).hexdigest()}  {f.relative_to(out).as_posix()}\n"
+                                            for f in sorted(written)), encoding="utf-8")
+    return written + [out / "manifest.json", out / "SHA256SUMS"]

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
 from knowledge_base import docs_engine
+from knowledge_base.dataset import add_downloads_to_sitemap
 from knowledge_base.export import export_all
 from knowledge_base.history import last_changed
 from knowledge_base.index import ensure_index, index_folder, related_quotes
@@ -100,7 +101,7 @@ def footer(repository) -> str:
     """The footer of every page: licence, version, the day of the build, and where to report an error."""
     report = (f' · <a href="{escape(repository.url)}/issues/new?template=report-a-correction.yml">Report an error</a>'
               if repository else "")
-    return (f"Records under the MIT licence; quotes and footnote texts are their authors' · version {escape(kb_version())}"
+    return (f"Records under CC BY 4.0; quotes and footnote texts are their authors' · version {escape(kb_version())}"
             f" · built {build_date().isoformat()}{report}")
 
 
@@ -121,6 +122,7 @@ def on_post_build(config):
         log.error(message)
     if os.environ.get("KB_SERVING") and (site / BUNDLE / "pagefind.js").exists():
         return
+    add_downloads_to_sitemap(site, config.site_url or "")
     started = time.perf_counter()
     write_site_search(_state["kb"], site, _state["index_folder"])
     TIMINGS["site_search_s"] = time.perf_counter() - started

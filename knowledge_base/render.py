@@ -10,13 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
-import importlib.metadata
 import io
 import json
 import os
 import posixpath
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,10 +23,10 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from . import charts
+from . import charts, dataset, release
 from .index import site_url
 from .link import KnowledgeBase, page_of
-from .tables import figure_id, note_ids, places
+from .tables import LIST_SEPARATOR, TABLES, figure_id, note_ids, places
 
 # Characters Python-Markdown gives a meaning to; a backslash makes them literal.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -328,14 +326,9 @@ def comparison(kb: KnowledgeBase) -> Comparison:
 KB_TITLE = "Returnees Rehabilitation Knowledge Base"
 
 
-@functools.lru_cache(maxsize=1)
 def kb_version() -> str:
-    """The knowledge base's version, as pyproject.toml (and CITATION.cff) give it (read once: every
-    citation on every page carries it)."""
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    if pyproject.exists():
-        return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
-    return importlib.metadata.version("returnees-knowledge-base")
+    """The knowledge base's version: CHANGELOG.md's latest release (release.py)."""
+    return release.current().version
 
 
 def build_date() -> dt.date:
@@ -515,6 +508,11 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     put("_snippets/home-intro.md", "snippet_home_intro.md.j2")
     put("_snippets/home-guide.md", "snippet_home_guide.md.j2")
     put("_snippets/benchmark-results.md", "snippet_benchmarks.md.j2", bench=benchmarks)
+    # The data: its dictionary, and its schema.org description on the downloads page.
+    put("data-dictionary.md", "data_dictionary.md.j2", tables=TABLES, separator=LIST_SEPARATOR,
+        release=release.current(), licence=release.DATA_LICENCE,
+        download=lambda name: Markup(f"[{escape(name)}](downloads/{escape(name)})"))
+    put("_snippets/dataset.html", "snippet_dataset.html.j2", jsonld=dataset.jsonld_script())
     return pages
 
 

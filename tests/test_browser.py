@@ -360,7 +360,7 @@ def test_no_page_moves_as_it_opens(browser, server, site, loaded, width):
 def test_the_footer_says_licence_version_build_and_where_to_report(page, server, loaded):
     page.goto(server + f"/countries/{loaded.kb.countries[-1].id}.html")
     footer = page.locator(".md-copyright")
-    expect(footer).to_contain_text("MIT licence")
+    expect(footer).to_contain_text("CC BY 4.0")
     expect(footer).to_contain_text("version ")
     expect(footer).to_contain_text("built ")
     expect(footer.get_by_role("link", name="Report an error")).to_have_attribute(
