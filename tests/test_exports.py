@@ -22,10 +22,22 @@ def exported(kb_root, tmp_path_factory):
 
 
 def expected_counts(kb):
+    from knowledge_base.citations import works
+
+    intro = kb.introduction
     return {
         "practices": len(kb.practices),
         "countries": len(kb.countries),
-        "figures": sum(len(c.figures) for c in kb.countries),
+        "passages": sum(len(p.description) for p in kb.practices) + sum(len(c.context) + len(c.approach)
+                                                                         for c in kb.countries)
+        + (len(intro.context) + len(intro.practices_overview) + len(intro.lessons_overview) if intro else 0),
+        "key_elements": sum(len(p.key_elements) for p in kb.practices),
+        "mentions": sum(len(p.mentions) for p in kb.practices),
+        "challenges": sum(len(c.challenges) for c in kb.countries),
+        "glossary": len(kb.glossary.entries) if kb.glossary else 0,
+        "speakers": len(kb.voices()),
+        "works": len(works(kb)),
+        "figures": sum(len(c.figures) for c in kb.countries) + (len(intro.figures) if intro else 0),
         "operations": sum(len(c.operations) for c in kb.countries),
         "examples": sum(len(c.examples) for c in kb.countries),
         "facts": sum(len(c.facts) for c in kb.countries),
@@ -58,6 +70,13 @@ def test_kb_json_breaking_the_schema_is_caught(exported):
         jsonschema.validate(document, schema)
 
 
+def test_every_table_is_exported_and_counted_from_the_records(exported, loaded):
+    from knowledge_base.tables import TABLES
+
+    assert sorted(expected_counts(loaded.kb)) == sorted(t.name for t in TABLES), "a table no test counts"
+    assert sorted(p.stem for p in exported.glob("*.csv")) == sorted(t.name for t in TABLES)
+
+
 def test_every_csv_holds_every_record(exported, loaded):
     for table, count in expected_counts(loaded.kb).items():
         with (exported / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
@@ -81,8 +100,12 @@ def test_sqlite_has_the_tables_with_keys_that_hold(exported, loaded):
         for table, count in expected_counts(loaded.kb).items():
             assert db.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == count, table
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
-        fks = {(row[3], row[2], row[4]) for row in db.execute('PRAGMA foreign_key_list("quotes")')}
-        assert fks == {("country", "countries", "id")}, "foreign keys name the column they reference"
+        from knowledge_base.tables import BY_NAME
+
+        for table in expected_counts(loaded.kb):
+            fks = {(row[3], row[2], row[4]) for row in db.execute(f'PRAGMA foreign_key_list("{table}")')}
+            assert fks == {(c.name, c.references, BY_NAME[c.references].key) for c in BY_NAME[table].columns
+                           if c.references and c.type != "list"}, f"{table}: foreign keys name the column they reference"
         types = {row[1]: row[2] for row in db.execute('PRAGMA table_info("footnotes")')}
         assert types["number"] == "INTEGER" and types["text"] == "TEXT"
         # the many-to-many tables answer "which countries' examples illustrate practice N?"
