@@ -137,12 +137,11 @@ def site_url(page: str, anchor: str = "") -> str:
 def passage_docs(owner, part: str, label: str, passages, page: str, country=(), practice=()) -> Iterator[Doc]:
     """Each passage of a record as its own result, titled by its record and heading, so that a search
     for what one paragraph says opens that paragraph rather than the top of a long page."""
-    from .locators import passage_id
-    for i, passage in enumerate(passages):
+    for passage in passages:
         heading = passage.heading if passage.heading and passage.heading.lower() not in label.lower() else None
         title = f"{label}: {heading}" if heading else label
-        yield Doc("passage", passage_id(owner.id, part, i), title, passage.text,
-                  site_url(page, passage_id(owner.id, part, i)), country=country, practice=practice)
+        yield Doc("passage", passage.id, title, passage.text, site_url(page, passage.id), country=country,
+                  practice=practice)
 
 
 def operation_docs(kb: KnowledgeBase, c: Country) -> Iterator[Doc]:
@@ -159,14 +158,13 @@ def figure_docs(owner, figures, country=()) -> Iterator[Doc]:
     """Each figure as a result: its label as title, its value as a reader reads it and the editors' note,
     which quotes the source's own words ("Children under the age of 10 …") where they differ."""
     from .link import page_of
-    from .locators import figure_id
     from .render import figure_text  # render imports this module: imported when first needed
 
-    for i, f in enumerate(figures):
+    for f in figures:
         body = [figure_text(f) + (f" ({f.area})" if f.area else "") + (f", as of {f.as_of}" if f.as_of else ""),
                 f.note or ""]
-        yield Doc("figure", figure_id(owner.id, i), f.label, "\n".join(filter(None, body)),
-                  site_url(page_of(owner), figure_id(owner.id, i)), country=country)
+        yield Doc("figure", f.id, f.label, "\n".join(filter(None, body)), site_url(page_of(owner), f.id),
+                  country=country)
 
 
 def documents(kb: KnowledgeBase) -> Iterator[Doc]:
@@ -210,10 +208,10 @@ def _documents(kb: KnowledgeBase) -> Iterator[Doc]:
         for fact in c.facts:
             yield Doc("fact", fact.id, fact.title, fact.summary, site_url(page_of(c), fact.id),
                       country=(c.id,), practice=tuple(fact.practices))
-        for i, org in enumerate(c.organizations):
+        for org in c.organizations:
             name = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
-            yield Doc("organization", f"{c.id}-organization-{i + 1}", name, "\n".join([*org.aliases, org.role]),
-                      site_url(page_of(c), f"{c.id}-organization-{i + 1}"), org=name, country=(c.id,),
+            yield Doc("organization", org.id, name, "\n".join([*org.aliases, org.role]),
+                      site_url(page_of(c), org.id), org=name, country=(c.id,),
                       practice=tuple(org.practices))
     for owner, q in kb.all_quotes():
         who = q.speaker or q.organization or "Unattributed"

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from .models import (Country, Figure, Footnote, Glossary, Introduction, Lesson, Locator, Operation, Practice, Quote,
                      Record, Source)
+from . import ids
 from .problems import Problem, did_you_mean, field_path
 from .validate import ValidRecord
 
@@ -191,7 +192,7 @@ class KnowledgeBase:
         for c in self.countries:
             for i, org in enumerate(c.organizations):
                 label = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
-                groups[label].append((c, org, f"{c.id}-organization-{i + 1}"))
+                groups[label].append((c, org, org.id))
         return sorted(groups.items(), key=lambda kv: kv[0].lower())
 
     def all_quotes(self) -> list[tuple[Record, Quote]]:
@@ -264,17 +265,29 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
         line, col = vr.source_map.locate(path)
         problems.append(Problem(vr.path, line, col, message, record=vr.record.id, field=field_path(path), hint=hint))
 
-    # 1. ids unique across the whole knowledge base (records and nested items)
+    # 1. ids unique across the whole knowledge base (records and nested items), those derived from an
+    # item's content (ids.py) included
+    derived: set[int] = set()
+    for vr in valid:
+        derived |= {id(item) for _, item, _ in ids.children(vr.record) if item.id is None}
+        ids.assign(vr.record)
     first_seen: dict[str, str] = {}
     for vr in valid:
-        for path, name, value, _ in walk(vr.record):
+        for path, name, value, model in walk(vr.record):
             if name != "id":
                 continue
             if value in first_seen:
-                report(vr, path, f"duplicate id {value!r}, already used at {first_seen[value]}",
+                made = id(model) in derived
+                report(vr, path[:-1] if made else path,
+                       f"duplicate id {value!r}{' (made from its first words)' if made else ''}, already used at "
+                       f"{first_seen[value]}", "give this item an id of its own (id: ...)" if made else
                        "ids must be unique across the whole knowledge base")
             else:
                 first_seen[value] = f"{vr.path}:{vr.source_map.locate(path)[0]}"
+        for path, value, first in ids.clashes(vr.record):
+            if path[0] == "key_elements":
+                report(vr, path, f"key element {value!r} is the same as the one at line "
+                       f"{vr.source_map.locate(first)[0]} in its first words", "reword one, or merge the two")
 
     # 2. sources and their notes: each number once per source
     for vr in valid:
@@ -454,8 +467,12 @@ SECTION_NAMES = {"context": "General context", "approach": "Approach", "figures"
                  "lessons_overview": "Lessons learned"}
 
 
-def marker_id(owner: Record, path: tuple) -> str:
-    """The HTML id of the citation marker of the item at `path` (its paragraph, on any page that shows it)."""
+def marker_id(owner: Record, path: tuple, item=None) -> str:
+    """The HTML id of the citation marker of the item at `path` (its paragraph, on any page that shows it):
+    from the item's own id where it has one, so that reordering a list moves no marker's address."""
+    item_id = getattr(item, "id", None)
+    if item_id and item is not owner:
+        return f"ref-{item_id}"
     return "ref-" + "-".join([owner.id, *(str(part).replace("_", "-") for part in path[:-1])])
 
 
@@ -475,7 +492,7 @@ def _citations(owner: Record) -> Iterator[tuple[CitedAt, list[Locator], list]]:
                 item = KnowledgeBase.operation_name(model)
             parts = [title, SECTION_NAMES.get(str(path[0]), str(path[0]).replace("_", " ").capitalize())]
             label = " › ".join(parts + ([item] if item and model is not owner and not isinstance(model, Figure) else []))
-        yield CitedAt(page, marker_id(owner, path), label), [loc for loc in value if isinstance(loc, Locator)], value
+        yield CitedAt(page, marker_id(owner, path, model), label), [loc for loc in value if isinstance(loc, Locator)], value
 
 
 def _quote_label(model) -> str:

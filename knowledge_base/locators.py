@@ -1,5 +1,5 @@
 """Where in its sources each search record rests ("Compendium, footnotes 12, 14"), shown on its result's row
-by both searches, and the ids of the records that have none of their own (passages, figures)."""
+by both searches."""
 
 from __future__ import annotations
 
@@ -7,17 +7,6 @@ from collections import defaultdict
 
 from .link import KnowledgeBase
 from .models import Locator
-
-
-def passage_id(owner_id: str, part: str, index: int) -> str:
-    """A passage's id and anchor: its record, its part and its place there ("kazakhstan-approach-3").
-    The templates write the same id on the page (macros.j2, `passages`)."""
-    return f"{owner_id}-{part}-{index + 1}"
-
-
-def figure_id(owner_id: str, index: int) -> str:
-    """A figure's id and anchor, as figures.csv names it (tables.figure_id) and the figures table marks it."""
-    return f"{owner_id}-figure-{index + 1}"
 
 
 def source_locators(kb: KnowledgeBase) -> dict[str, str]:
@@ -31,17 +20,17 @@ def source_locators(kb: KnowledgeBase) -> dict[str, str]:
         intro = kb.introduction
         based = _based_on(kb, intro.based_on)
         out.update(_passage_places(kb, intro, "context", intro.context, based))
-        out.update({figure_id(intro.id, i): _cited(kb, f.cites) or based for i, f in enumerate(intro.figures)})
+        out.update({f.id: _cited(kb, f.cites) or based for f in intro.figures})
     for country in kb.countries:
         out[country.id] = _based_on(kb, country.based_on)
         for part in ("context", "approach"):
             out.update(_passage_places(kb, country, part, getattr(country, part), out[country.id]))
         out.update({op.id: _cited(kb, op.cites) or out[country.id] for op in country.operations})
-        out.update({figure_id(country.id, i): _cited(kb, f.cites) or out[country.id] for i, f in enumerate(country.figures)})
+        out.update({f.id: _cited(kb, f.cites) or out[country.id] for f in country.figures})
         for item in (*country.examples, *country.facts):
             out[item.id] = _cited(kb, item.cites) or out[country.id]
-        for i, org in enumerate(country.organizations):
-            out[f"{country.id}-organization-{i + 1}"] = _cited(kb, org.cites) or out[country.id]
+        for org in country.organizations:
+            out[org.id] = _cited(kb, org.cites) or out[country.id]
     for owner, quote in kb.all_quotes():
         out[quote.id] = _cited(kb, quote.cites) or _based_on(kb, owner.based_on)
     for source in kb.sources.values():
@@ -53,7 +42,7 @@ def source_locators(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def _passage_places(kb: KnowledgeBase, owner, part: str, passages, fallback: str) -> dict[str, str]:
-    return {passage_id(owner.id, part, i): _cited(kb, p.cites) or fallback for i, p in enumerate(passages)}
+    return {p.id: _cited(kb, p.cites) or fallback for p in passages}
 
 
 def _source_name(kb: KnowledgeBase, source_id: str) -> str:

@@ -106,6 +106,14 @@ NoteNumber = Annotated[
 ]
 
 
+def item_id(made_from: str, example: str):
+    """The optional id of an item that has none of its own (a passage, a figure, ...): ids.py derives it when absent."""
+    return Field(default=None, examples=[example], description=(
+        f"Optional: a stable id, for its address on the site and its row in the downloads. Without one, it is made from "
+        f"{made_from} ({example}), never from its place in the list. Give one when validate says two items would get "
+        "the same, or to keep an address when you reword it."))
+
+
 class Record(BaseModel):
     """Common configuration: unknown fields are errors; no silent type coercion."""
 
@@ -316,6 +324,8 @@ class Source(Record):
 class Passage(Record):
     """A paragraph in the editors' own words, faithful to the compendium."""
 
+    id: Slug | None = item_id("the record's id, its part and the first words of its text",
+                                 "kazakhstan-context-the-government-of-kazakhstan-launched")
     heading: str | None = Field(default=None, description="Optional sub-heading, as the compendium titles the passage.")
     text: Text = Field(description="A summary in your own words. No fact the compendium does not state.")
     cites: Cites
@@ -357,6 +367,8 @@ class Quote(Record):
 class Figure(Record):
     """A number the source states, with its unit, date and footnotes."""
 
+    id: Slug | None = item_id("the record's id and the first words of its label",
+                                 "kazakhstan-figure-kazakh-citizens-repatriated-from-syria-and-iraq")
     label: Text = Field(description="What is counted, in plain words.", examples=["Kazakh citizens repatriated from Syria and Iraq"])
     metric: Literal[
         "left", "returned", "repatriated", "remaining", "convicted", "sentence", "share", "centres", "other"
@@ -457,6 +469,7 @@ class Fact(Record):
 class Organization(Record):
     """A ministry, agency, NGO or international body involved."""
 
+    id: Slug | None = item_id("the country's id and its abbreviation, or else its name", "germany-organization-bamf")
     name: Text = Field(description="Its name, as the source gives it.", examples=["Federal Office for Migration and Refugees"])
     abbreviation: str | None = Field(default=None, description="Its abbreviation, as the source gives it.", examples=["BAMF"])
     aliases: list[Text] = Field(
@@ -475,6 +488,7 @@ class Organization(Record):
 class Challenge(Record):
     """A challenge the source names for a country."""
 
+    id: Slug | None = item_id("the country's id and the first words of its title", "kosovo-challenge-stigma")
     title: Text = Field(description="A short title for the challenge.")
     text: Text = Field(description="The challenge, in your own words.")
     cites: Cites
@@ -484,6 +498,7 @@ class Challenge(Record):
 class CountryMention(Record):
     """How section II cites a country as doing this practice."""
 
+    id: Slug | None = item_id("the practice's id and the country's", "family-ties-in-kosovo")
     country: Slug = Field(description="The id of the country (a file in countries/).")
     text: Text = Field(description="What the overview says the country does, in your own words.")
     cites: Cites

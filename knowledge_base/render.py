@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from . import charts, dataset, release
 from .index import site_url
 from .link import KnowledgeBase, page_of
-from .tables import LIST_SEPARATOR, TABLES, figure_id, note_ids, places
+from .tables import LIST_SEPARATOR, TABLES, note_ids, places
 
 # Characters Python-Markdown gives a meaning to; a backslash makes them literal.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -312,7 +312,7 @@ def comparison(kb: KnowledgeBase) -> Comparison:
             key = (f.metric, f.group)
             if key not in labels:
                 continue
-            item = CompareFigure(f, figure_id(c, i), labels[key], note_ids(f.cites), places(f.cites))
+            item = CompareFigure(f, f.id, labels[key], note_ids(f.cites), places(f.cites))
             (regional if f.area else national[key]).setdefault(c.id, []).append(item)
     rows = [CompareRow(compare_row_id(*key), label, national[key]) for key, label in COMPARE_ROWS if national[key]]
     if regional:

@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
+from .ids import key_element_id
 from .index import site_url
 from .link import KnowledgeBase, page_of
-from .locators import figure_id as _figure_anchor
-from .locators import passage_id
 from .models import Country, Locator
 
 if TYPE_CHECKING:
@@ -60,11 +59,6 @@ def note_id(source: str, number: int) -> str:
     return f"{source}-{number}"
 
 
-def figure_id(owner, index: int) -> str:
-    """A figure's id in figures.csv (and in the comparison's CSV): its record and its place in the profile."""
-    return _figure_anchor(owner.id, index)
-
-
 def note_ids(locators) -> list[str]:
     """The ids of the notes a list of citations names (citations of a page or section have no row)."""
     return [note_id(loc.source, loc.note) for loc in locators if isinstance(loc, Locator) and loc.note is not None]
@@ -78,19 +72,6 @@ def places(locators) -> list[str]:
 
 def names(people) -> list[str]:
     return [n.literal or ", ".join(filter(None, [n.family, n.given])) for n in people]
-
-
-def slug(text: str, words: int = 8) -> str:
-    """An id from a text's first words: 'Safe, child-friendly spaces' -> 'safe-child-friendly-spaces'."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower())[:words])
-
-
-def key_element_id(practice, text: str) -> str:
-    return f"{practice.id}-element-{slug(text)}"
-
-
-def mention_id(practice, country_id: str) -> str:
-    return f"{practice.id}-in-{country_id}"
 
 
 def box_label(box: str | None) -> str | None:
@@ -112,8 +93,7 @@ def permalink(page: str, anchor: str = "") -> str:
 
 
 def passages(kb: KnowledgeBase):
-    """Every passage, with its record, its part and the anchor it has on its page (some parts have none)."""
-    anchored = {"description", "context", "approach"}
+    """Every passage, with its record, its part, its place there and its page."""
     owners = [*((p, "description") for p in kb.practices),
               *((kb.introduction, part) for part in ("context", "practices_overview", "lessons_overview")
                 if kb.introduction),
@@ -121,8 +101,7 @@ def passages(kb: KnowledgeBase):
     pages = {"practices_overview": "practices/index.md", "lessons_overview": "lessons.md"}
     for owner, part in owners:
         for i, passage in enumerate(getattr(owner, part)):
-            pid = passage_id(owner.id, part, i)
-            yield owner, part, i, passage, pid, permalink(pages.get(part, page_of(owner)), pid if part in anchored else "")
+            yield owner, part, i, passage, pages.get(part, page_of(owner))
 
 
 ID = Column("id", "string", "The record's id: stable, used in the site's addresses.")
@@ -138,7 +117,7 @@ BOX = Column("box", "string", "The box's label as the source prints it ('Box 2.1
 
 def _figures(kb: KnowledgeBase):
     owners = [*([kb.introduction] if kb.introduction else []), *kb.countries]
-    return [(owner, i, f) for owner in owners for i, f in enumerate(owner.figures)]
+    return [(owner, f) for owner in owners for f in owner.figures]
 
 
 def _footnote_rows(kb: KnowledgeBase, cited: list[Work]) -> list[tuple]:
@@ -194,18 +173,19 @@ TABLES = [
         Column("topic", "string", "For a country's approach: legal, institutional, prosecution, amnesty, rehabilitation, "
                "reintegration, media or other."),
         Column("text", "string", "The passage, in the editors' words.", search=True), FOOTNOTES, PLACES, NOTE, PERMALINK],
-        lambda kb, _: [(pid, owner.id, part, i + 1, p.heading, getattr(p, "topic", None), p.text, note_ids(p.cites),
-                        places(p.cites), p.note, link) for owner, part, i, p, pid, link in passages(kb)], label="id"),
+        lambda kb, _: [(p.id, owner.id, part, i + 1, p.heading, getattr(p, "topic", None), p.text, note_ids(p.cites),
+                        places(p.cites), p.note, permalink(page, p.id)) for owner, part, i, p, page in passages(kb)],
+        label="id"),
     Table("key_elements", "The elements the compendium names for each key practice.", [
         ID, PRACTICE, Column("position", "integer", "Its place in the practice's list, from 1."),
         Column("text", "string", "The element, in the source's words.", search=True), PERMALINK],
-        lambda kb, _: [(key_element_id(p, text), p.id, i + 1, text, permalink(page_of(p), "key-elements"))
+        lambda kb, _: [(key_element_id(p.id, text), p.id, i + 1, text, permalink(page_of(p), "key-elements"))
                        for p in kb.practices for i, text in enumerate(p.key_elements)], label="text"),
     Table("mentions", "The countries each key practice's overview cites, with what it says they do.", [
         ID, PRACTICE, COUNTRY, Column("text", "string", "What the overview says, in the editors' words.", search=True),
         FOOTNOTES, PLACES, NOTE, PERMALINK],
-        lambda kb, _: [(mention_id(p, m.country), p.id, m.country, m.text, note_ids(m.cites), places(m.cites), m.note,
-                        permalink(page_of(p), "in-the-countries")) for p in kb.practices for m in p.mentions], label="id"),
+        lambda kb, _: [(m.id, p.id, m.country, m.text, note_ids(m.cites), places(m.cites), m.note,
+                        permalink(page_of(p), m.id)) for p in kb.practices for m in p.mentions], label="id"),
     Table("figures", "Numbers the sources state, each with its date and footnotes: about a country, or the global "
           "figures of the introduction.", [
         ID, Column("country", "string", "The country profile it belongs to (empty for the introduction's figures).",
@@ -225,9 +205,9 @@ TABLES = [
         Column("total", "boolean", "true for the country's total of its metric and group, as the source states it."),
         Column("area", "string", "Where it counts, when not the country itself (e.g. Europe)."),
         *dated("as_of", "The date the figure holds for."), FOOTNOTES, PLACES, NOTE, PERMALINK],
-        lambda kb, _: [(figure_id(o, i), _country_of(o), f.label, f.metric, f.group, f.value, f.value_max, f.bound, f.unit,
+        lambda kb, _: [(f.id, _country_of(o), f.label, f.metric, f.group, f.value, f.value_max, f.bound, f.unit,
                         f.currency, f.unit_name, f.qualifier, f.approximate, f.total, f.area, f.as_of, note_ids(f.cites),
-                        places(f.cites), f.note, permalink(page_of(o), figure_id(o, i))) for o, i, f in _figures(kb)],
+                        places(f.cites), f.note, permalink(page_of(o), f.id)) for o, f in _figures(kb)],
         label="label"),
     Table("operations", "Repatriation operations, dated, with the people they brought back.", [
         ID, COUNTRY, Column("name", "string", "Its name, where it has one."),
@@ -311,16 +291,15 @@ TABLES = [
         Column("kind", "string", "government, agency, ngo, international, research, religious, media, other."),
         Column("role", "string", "What it does there, in the editors' words.", search=True), PRACTICES, FOOTNOTES, PLACES,
         NOTE, PERMALINK],
-        lambda kb, _: [(f"{c.id}-organization-{i + 1}", c.id, o.name, o.abbreviation, o.aliases, o.kind, o.role,
+        lambda kb, _: [(o.id, c.id, o.name, o.abbreviation, o.aliases, o.kind, o.role,
                         o.practices, note_ids(o.cites), places(o.cites), o.note,
-                        permalink(page_of(c), f"{c.id}-organization-{i + 1}"))
-                       for c in kb.countries for i, o in enumerate(c.organizations)], label="name"),
+                        permalink(page_of(c), o.id)) for c in kb.countries for o in c.organizations], label="name"),
     Table("challenges", "The challenges each country profile names.", [
         ID, COUNTRY, Column("title", "string", "A short title in the editors' words.", search=True),
         Column("text", "string", "The challenge, in the editors' words.", search=True), FOOTNOTES, PLACES, NOTE,
         PERMALINK],
-        lambda kb, _: [(f"{c.id}-challenge-{slug(ch.title)}", c.id, ch.title, ch.text, note_ids(ch.cites),
-                        places(ch.cites), ch.note, permalink(page_of(c), "challenges"))
+        lambda kb, _: [(ch.id, c.id, ch.title, ch.text, note_ids(ch.cites),
+                        places(ch.cites), ch.note, permalink(page_of(c), ch.id))
                        for c in kb.countries for ch in c.challenges], label="title"),
     Table("lessons", "The lessons learned.", [
         ID, Column("number", "integer", "Its order among the lessons."),

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from test_browser import browser, page, server  # noqa: F401
 
 from knowledge_base.render import COMPARE_DEFAULT_COUNTRIES, COMPARE_REGIONAL_ROW, COMPARE_ROWS
-from knowledge_base.tables import figure_id, note_ids
+from knowledge_base.tables import note_ids
 
 ROW_LABELS = dict(COMPARE_ROWS)
 REGIONAL, REGIONAL_LABEL = COMPARE_REGIONAL_ROW
@@ -28,7 +28,7 @@ PHONE = {"width": 390, "height": 844}
 
 def compared(country):
     """(figure id, figure) of a country's figures that the comparison shows: those of a compared metric."""
-    return [(figure_id(country, i), f) for i, f in enumerate(country.figures) if (f.metric, f.group) in ROW_LABELS]
+    return [(f.id, f) for f in country.figures if (f.metric, f.group) in ROW_LABELS]
 
 
 def row_of(f) -> str:

@@ -262,8 +262,15 @@ SOURCE_PATH = "sources/test-source.yaml"
     ("cites: [9001]", "cites: [{source: test-sorce, page: 4}]", 14, ["cites[0].page: Input should be a valid string"]),
     ("  - source: test-source", "  - source: test-sorce", 16, ["unknown source id 'test-sorce'", "did you mean 'test-source'?"]),
     ("id: test-practice-quote", "id: family-ties", 10, ["duplicate id 'family-ties', already used at practices/family-ties.yaml"]),
+    ("  - text: A description.", "  - text: A description of the test practice, one.\n"
+     "  - text: A description of the test practice, two.", 8,
+     ["duplicate id 'test-practice-description-a-description-of-the-test-practice' (made from its first words), "
+      "already used at practices/test-practice.yaml:7", "give this item an id of its own"]),
+    ("key_elements: [One element]", "key_elements: [One element, One element!]", 8,
+     ["key element 'test-practice-element-one-element' is the same as the one at line 8"]),
 ], ids=["nested-unknown-field", "yes-boolean", "on-boolean", "undefined-note", "cited-twice", "quoted-number",
-        "locator-without-place", "page-as-number", "unknown-source", "duplicate-id-across-files"])
+        "locator-without-place", "page-as-number", "unknown-source", "duplicate-id-across-files",
+        "derived-ids-clash", "key-elements-clash"])
 def test_record_problems(content_copy, old, new, line, needles):
     write(content_copy, TEST_SOURCE, SOURCE_PATH)
     write(content_copy, QUOTE_PRACTICE.replace(old, new), QUOTE_PATH)
@@ -287,6 +294,15 @@ def test_source_problems(content_copy, old, new, line, needles):
     write(content_copy, TEST_SOURCE.replace(old, new), SOURCE_PATH)
     write(content_copy, QUOTE_PRACTICE, QUOTE_PATH)
     assert_error(validate(content_copy), SOURCE_PATH, line, *needles)
+
+
+def test_an_explicit_id_settles_a_clash_of_derived_ones(content_copy):
+    write(content_copy, TEST_SOURCE, SOURCE_PATH)
+    write(content_copy, QUOTE_PRACTICE.replace("  - text: A description.", "  - text: A description of the test practice, one.\n"
+                                               "  - id: test-practice-second\n"
+                                               "    text: A description of the test practice, two."), QUOTE_PATH)
+    proc = validate(content_copy)
+    assert proc.returncode == 0, proc.stdout
 
 
 def test_file_name_must_match_id(content_copy):

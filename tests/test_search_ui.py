@@ -9,7 +9,6 @@ import pytest
 from playwright.sync_api import expect
 
 from knowledge_base.index import documents
-from knowledge_base.locators import figure_id, passage_id
 from knowledge_base.models import Country, Locator
 from knowledge_base.site_search import KIND_LABELS
 from test_browser import a_word_of, browser, key_pages, page, serious_violations, server, shot  # noqa: F401
@@ -158,15 +157,15 @@ def expected_rows(kb) -> dict[str, dict]:
         rows[country.id]["source"] = cited([], country.based_on)
         for item in (*country.examples, *country.facts):
             rows[item.id]["source"] = cited(item.cites, country.based_on)
-        for i, org in enumerate(country.organizations):
-            rows[f"{country.id}-organization-{i + 1}"]["source"] = cited(org.cites, country.based_on)
+        for org in country.organizations:
+            rows[org.id]["source"] = cited(org.cites, country.based_on)
         for part in ("context", "approach"):
-            for i, passage in enumerate(getattr(country, part)):
-                rows[passage_id(country.id, part, i)]["source"] = cited(passage.cites, country.based_on)
+            for passage in getattr(country, part):
+                rows[passage.id]["source"] = cited(passage.cites, country.based_on)
         for op in country.operations:
             rows[op.id]["source"] = cited(op.cites, country.based_on)
-        for i, figure in enumerate(country.figures):
-            rows[figure_id(country.id, i)]["source"] = cited(figure.cites, country.based_on)
+        for figure in country.figures:
+            rows[figure.id]["source"] = cited(figure.cites, country.based_on)
     for practice in kb.practices:
         rows[practice.id]["source"] = cited([], practice.based_on)
     for lesson in kb.lessons:

@@ -1,0 +1,81 @@
+"""Stable ids for the items of a record that have no id of their own: passages, figures,
+organizations, mentions, challenges and key elements.
+
+An item's id is the one its editor gives it (`id:`), or else derived from its content: its record,
+its kind, and the first words of its text ("kazakhstan-figure-kazakh-citizens-repatriated-from-syria").
+Never from its place in a list, so that reordering a list changes no id, no address on the site and
+no row key in the downloads. Two items that would get the same id are reported by validate, which
+asks the editor to give one of them an `id:`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from typing import Iterator
+
+from .models import Country, Introduction, Practice, Record
+
+# How many words of its text an id takes: enough to tell the items of one record apart, and no more.
+WORDS = {"passage": 6, "figure": 10, "organization": 8, "challenge": 8, "element": 8}
+
+
+def slug(text: str, words: int = 8) -> str:
+    """'Ní Aoláin, Special Rapporteur' -> 'ni-aolain-special-rapporteur' (diacritics folded)."""
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return "-".join(re.findall(r"[a-z0-9]+", folded.lower())[:words])
+
+
+def derived(prefix: str, text: str, words: int) -> str:
+    """`prefix` and the text's first words; a text with no letter a-z (another script) by a digest of it."""
+    return f"{prefix}-{slug(text, words) or hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
+
+
+def key_element_id(practice_id: str, text: str) -> str:
+    return derived(f"{practice_id}-element", text, WORDS["element"])
+
+
+def children(record: Record) -> Iterator[tuple[tuple, object, str]]:
+    """Every item of a record whose id is explicit or derived: (its path in the record, the item, its derived id)."""
+    parts = {Practice: ("description",), Country: ("context", "approach"),
+             Introduction: ("context", "practices_overview", "lessons_overview")}.get(type(record), ())
+    for part in parts:
+        for i, passage in enumerate(getattr(record, part)):
+            yield (part, i), passage, derived(f"{record.id}-{part.replace('_', '-')}", passage.text, WORDS["passage"])
+    for i, figure in enumerate(getattr(record, "figures", None) or []):
+        yield ("figures", i), figure, derived(f"{record.id}-figure", figure.label, WORDS["figure"])
+    for i, org in enumerate(getattr(record, "organizations", None) or []):
+        yield ("organizations", i), org, derived(f"{record.id}-organization", org.abbreviation or org.name,
+                                                 WORDS["organization"])
+    for i, challenge in enumerate(getattr(record, "challenges", None) or []):
+        yield ("challenges", i), challenge, derived(f"{record.id}-challenge", challenge.title, WORDS["challenge"])
+    if isinstance(record, Practice):
+        for i, mention in enumerate(record.mentions):
+            yield ("mentions", i), mention, f"{record.id}-in-{mention.country}"
+
+
+def assign(record: Record) -> None:
+    """Give every item without an explicit id its derived one (link does this before anything reads them)."""
+    for _, item, default in children(record):
+        if item.id is None:
+            item.id = default
+
+
+def clashes(record: Record) -> Iterator[tuple[tuple, str, tuple]]:
+    """Items of one record that would share an id: (the later item's path, the id, the first one's path).
+    Key elements, which are plain text, clash when two derive the same id."""
+    first: dict[str, tuple] = {}
+    for path, item, default in children(record):
+        given = item.id or default
+        if given in first:
+            yield path, given, first[given]
+        else:
+            first[given] = path
+    if isinstance(record, Practice):
+        elements: dict[str, tuple] = {}
+        for i, text in enumerate(record.key_elements):
+            given = key_element_id(record.id, text)
+            if given in elements:
+                yield ("key_elements", i), given, elements[given]
+            elements.setdefault(given, ("key_elements", i))
