@@ -15,6 +15,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from . import work_corrections
+from .ids import slug
 from .link import KnowledgeBase
 
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
@@ -285,8 +287,9 @@ class _BySurname:
         self.positions[self._key(work)].remove(position)
 
 
-def works(kb: KnowledgeBase) -> list[Work]:
-    """Every work the sources' notes cite, each once, with the notes that cite it."""
+def works(kb: KnowledgeBase, problems: list | None = None) -> list[Work]:
+    """Every work the sources' notes cite, each once, with the notes that cite it, mended by the editors'
+    corrections (works/corrections.yaml; what cannot be applied goes to `problems`)."""
     found: list[Work] = []
     same_name = _BySurname(found)
     by_note: dict[tuple[str, int], list[Work]] = {}
@@ -327,11 +330,15 @@ def works(kb: KnowledgeBase) -> list[Work]:
             by_note.setdefault((source, number), []).append(target[0])  # a later bare "ibid." repeats it again
             if part not in target[0].texts:
                 target[0].texts.append(part)
+    unapplied = work_corrections.apply(kb.work_corrections, found, by_note, kb.work_corrections_map)
+    if problems is not None:
+        problems += unapplied
     taken: set[str] = set()
     for work in found:
         work.cited_by.sort()
-        base = "-".join([*_words(work.family())[-1:], *(str(p) for p in (work.issued or [])[:1]),
-                         *_words(work.title)[:4]]) or f"work-{work.cited_by[0][1]}"
+        # An ASCII key (BibTeX's keys must be): "Perešin" -> "peresin".
+        base = slug(" ".join([*_words(work.family())[-1:], *(str(p) for p in (work.issued or [])[:1]),
+                              *_words(work.title)[:4]]), 12) or f"work-{work.cited_by[0][1]}"
         work.id = next(c for c in [base, *(f"{base}-{n}" for n in range(2, 1000))] if c not in taken)
         taken.add(work.id)
     return found

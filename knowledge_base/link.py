@@ -56,6 +56,8 @@ class KnowledgeBase:
     _voice_of: dict[int, SimpleNamespace] = field(default_factory=dict, repr=False)  # id() of a quote -> its voice
     _ids: dict[str, tuple[int, dict]] = field(default_factory=dict, repr=False)  # _by_id's tables
     _cells: dict[tuple[str, str], list] | None = field(default=None, repr=False)  # matrix_cell's examples
+    work_corrections: list = field(default_factory=list)  # works/corrections.yaml (work_corrections.py)
+    work_corrections_map: object = field(default=None, repr=False)  # its source map, for line numbers
 
     def marker_id(self, cites: list) -> str:
         return self.marker_ids[id(cites)]

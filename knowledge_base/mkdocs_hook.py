@@ -183,7 +183,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_serve(server, config, builder):
     root = content_root()
-    for folder in RECORD_KINDS:
+    for folder in [*RECORD_KINDS, "works"]:
         if (root / folder).is_dir():
             server.watch(str(root / folder))
     return server

@@ -9,6 +9,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import work_corrections
+from .citations import works
 from .link import KnowledgeBase, link, page_of
 from .load import discover, load_file
 from .models import RECORD_KINDS, Lesson
@@ -93,6 +95,10 @@ def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sour
             unreadable.setdefault(path.parent.name, set()).add(path.stem)
     kb, link_problems = link(valid, unreadable)
     problems.extend(link_problems)
+    kb.work_corrections, found, kb.work_corrections_map = work_corrections.load(root)
+    problems.extend(found)
+    if kb.work_corrections:  # reading the works is the only way to tell that each correction applies
+        works(kb, problems)
     content = check_content(valid, kb, sources_dirs(sources), require_sources)
     problems.extend(content.problems)
     if pages and not problems:
@@ -124,7 +130,7 @@ def check_cached(root: Path = REPO_ROOT) -> Result:
     """`check`, reused while no record file changed (a build runs it twice)."""
     root = root.resolve()
     files, _ = discover(root, RECORD_KINDS)
-    stamp = (tuple((str(p), _stamp(p)) for p in files),
+    stamp = (tuple((str(p), _stamp(p)) for p in [*files, root / work_corrections.CORRECTIONS]),
              os.environ.get("KB_SOURCES_DIR"), os.environ.get("KB_REQUIRE_SOURCES"))
     cached = _cache.get(root)
     if cached and cached[0] == stamp:

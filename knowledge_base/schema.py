@@ -14,10 +14,12 @@ from pathlib import Path
 
 from .export import KnowledgeBaseExport
 from .models import RECORD_KINDS
+from .work_corrections import Corrections
 
-MODELS = {**RECORD_KINDS, "export": KnowledgeBaseExport}
+MODELS = {**RECORD_KINDS, "export": KnowledgeBaseExport, "works": Corrections}
 SCHEMA_FILES = {kind: f"{model.__name__.lower()}.schema.json" for kind, model in RECORD_KINDS.items()}
 SCHEMA_FILES["export"] = "kb.schema.json"  # the shape of downloads/kb.json
+SCHEMA_FILES["works"] = "work-corrections.schema.json"  # works/corrections.yaml
 # property name -> the record folder whose ids it takes
 ID_PROPERTIES = {"practices": "practices", "countries": "countries", "country": "countries", "source": "sources"}
 

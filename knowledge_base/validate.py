@@ -43,7 +43,7 @@ def validate_file(loaded: LoadedFile) -> tuple[ValidRecord | None, list[Problem]
         record = model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(_problem_from_error(loaded, model, record_id, error))
+            problems.append(problem_from_error(loaded, model, record_id, error))
         return None, problems
 
     stem = PurePosixPath(loaded.path).stem
@@ -58,7 +58,7 @@ def validate_file(loaded: LoadedFile) -> tuple[ValidRecord | None, list[Problem]
     return ValidRecord(loaded.path, kind, record, loaded.source_map), problems
 
 
-def _problem_from_error(loaded: LoadedFile, model: type[BaseModel], record_id, error) -> Problem:
+def problem_from_error(loaded: LoadedFile, model: type[BaseModel], record_id, error) -> Problem:
     # Union tags ("cite:number") are not fields: they have a colon, which field names never have.
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and ":" in part))
     kind, message, hint = error["type"], error["msg"], None

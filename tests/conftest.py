@@ -12,7 +12,7 @@ from knowledge_base.models import RECORD_KINDS  # noqa: E402
 from knowledge_base.pipeline import check  # noqa: E402
 from knowledge_base.source_texts import sources_dirs  # noqa: E402
 
-CONTENT_FOLDERS = tuple(RECORD_KINDS)
+CONTENT_FOLDERS = (*RECORD_KINDS, "works")  # works/: the editors' corrections to the cited works
 COMPENDIUM_FILE = "compendium.txt"
 FIXTURES = ROOT / "tests" / "fixtures"
 
