@@ -9,6 +9,7 @@ import io
 import json
 import re
 import subprocess
+import textwrap
 from html import unescape
 
 import yaml
@@ -131,3 +132,28 @@ def test_the_data_dictionary_describes_every_table_and_column(site):
         assert f"{table.name}.csv" in page
         for column in table.columns:
             assert " ".join(column.description.split()) in page, f"{table.name}.{column.name}"
+
+
+def test_zenodo_and_the_release_workflow_describe_this_dataset():
+    from knowledge_base.dataset import TITLE
+
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["title"] == TITLE and zenodo["license"] == release.DATA_LICENCE["name"]
+    assert zenodo["upload_type"] == "dataset"
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    steps = " ".join(step.get("run", "") for step in workflow["jobs"]["release"]["steps"])
+    assert "read_release" in steps and "sha256sum --check" in steps and "build.py export" in steps
+    # the notes step finds the latest release's section of the changelog
+    script = next(s["run"] for s in workflow["jobs"]["release"]["steps"] if "notes.md" in s.get("run", ""))
+    code = script.split("<<'PY' > notes.md\n", 1)[1].rsplit("PY", 1)[0]
+    notes = subprocess.run(["python3", "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
+    assert notes.returncode == 0 and notes.stdout.startswith("### "), notes.stdout + notes.stderr
+
+
+def test_the_readme_and_the_downloads_page_name_every_file(site):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    export = readme.split("### `python build.py export", 1)[1].split("\n### ", 1)[0]
+    page = (site / "downloads.html").read_text(encoding="utf-8")
+    for name, _, _ in FILES:
+        assert f"`{name}`" in export, f"README's export section does not name {name}"
+        assert f'href="downloads/{name}"' in page, f"the downloads page does not link {name}"
