@@ -27,9 +27,16 @@ def slug(text: str, words: int = 8) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", folded.lower())[:words])
 
 
+MAX_LENGTH = 80  # as long as an editor's id may be (models.Slug)
+
+
 def derived(prefix: str, text: str, words: int) -> str:
-    """`prefix` and the text's first words; a text with no letter a-z (another script) by a digest of it."""
-    return f"{prefix}-{slug(text, words) or hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
+    """`prefix` and the text's first words, within MAX_LENGTH; a text with no letter a-z (another script)
+    by a digest of it."""
+    made = f"{prefix}-{slug(text, words) or hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
+    while len(made) > MAX_LENGTH and made.count("-") > prefix.count("-") + 1:
+        made = made.rsplit("-", 1)[0]
+    return made[:MAX_LENGTH].rstrip("-")
 
 
 def key_element_id(practice_id: str, text: str) -> str:

@@ -89,21 +89,24 @@ def apply(corrections: list[WorkCorrection], found: list, by_note: dict, source_
             return works[index - 1]
         return None
 
+    # Merges first, then fields: a field may take its words from a footnote merged in, wherever the
+    # merge stands in the file (the order of the list means nothing).
     for i, c in enumerate(corrections):
-        work = work_of(i, c.footnote, c.work, "footnote")
-        if work is None:
+        if not c.same_as:
             continue
-        if c.same_as:
-            target = work_of(i, c.same_as, 1, "same_as")
-            if target is None or target is work:
-                continue
-            _merge(target, work)
-            found[:] = [w for w in found if w is not work]
-            for key, works in by_note.items():
-                mended = [target if w is work else w for w in works]
-                by_note[key] = [w for n, w in enumerate(mended) if all(w is not v for v in mended[:n])]
-            work = target
-        for field in c.model_fields_set & {"type", "title", "container", "author"}:
+        work, target = work_of(i, c.footnote, c.work, "footnote"), work_of(i, c.same_as, 1, "same_as")
+        if work is None or target is None or target is work:
+            continue
+        _merge(target, work)
+        found[:] = [w for w in found if w is not work]
+        for key, works in by_note.items():
+            mended = [target if w is work else w for w in works]
+            by_note[key] = [w for n, w in enumerate(mended) if all(w is not v for v in mended[:n])]
+    for i, c in enumerate(corrections):
+        fields = sorted(c.model_fields_set & {"type", "title", "container", "author"})
+        # (a footnote merged above now leads to the work it was merged into, which takes the fields)
+        work = work_of(i, c.footnote, c.work, "footnote") if fields else None
+        for field in fields if work else ():
             value = getattr(c, field)
             names = [part for n in value or [] for part in (n.literal, n.family, n.given) if part] \
                 if field == "author" else [value] if isinstance(value, str) else []
