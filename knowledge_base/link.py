@@ -56,6 +56,8 @@ class KnowledgeBase:
     _voice_of: dict[int, SimpleNamespace] = field(default_factory=dict, repr=False)  # id() of a quote -> its voice
     _ids: dict[str, tuple[int, dict]] = field(default_factory=dict, repr=False)  # _by_id's tables
     _cells: dict[tuple[str, str], list] | None = field(default=None, repr=False)  # matrix_cell's examples
+    _org_entities: list | None = field(default=None, repr=False)  # organization_entities(), found once
+    _org_entity_of: dict[int, SimpleNamespace] = field(default_factory=dict, repr=False)
     work_corrections: list = field(default_factory=list)  # works/corrections.yaml (work_corrections.py)
     work_corrections_map: object = field(default=None, repr=False)  # its source map, for line numbers
 
@@ -188,14 +190,32 @@ class KnowledgeBase:
         ops = [(c, op) for c in self.countries for op in c.operations]
         return sorted(ops, key=lambda pair: (pair[1].date is None, pair[1].date or "", pair[0].name))
 
-    def organizations_directory(self) -> list[tuple[str, list]]:
-        """Organizations grouped by name across countries: [(name, [(country, org, anchor)])]."""
-        groups: dict[str, list] = defaultdict(list)
-        for c in self.countries:
-            for i, org in enumerate(c.organizations):
-                label = f"{org.name} ({org.abbreviation})" if org.abbreviation else org.name
-                groups[label].append((c, org, org.id))
-        return sorted(groups.items(), key=lambda kv: kv[0].lower())
+    def organization_entities(self) -> list[SimpleNamespace]:
+        """Each body once, with its role in each country that names it. An international body (UNICEF,
+        the OSCE) is one across countries, known by its abbreviation or its name; a national one (a
+        ministry of health) is its country's own, whatever its name."""
+        if self._org_entities is None:
+            groups: dict[tuple, list] = defaultdict(list)
+            for c in self.countries:
+                for org in c.organizations:
+                    key = ("", _name_key(org.abbreviation or org.name)) if org.kind == "international" else (c.id, org.id)
+                    groups[key].append((c, org))
+            entities = []
+            for (country, _), entries in groups.items():
+                labels = [f"{o.name} ({o.abbreviation})" if o.abbreviation and o.abbreviation != o.name else o.name
+                          for _, o in entries]
+                first = entries[0][1]
+                entities.append(SimpleNamespace(
+                    id=first.id if country else ids.derived("organization", first.abbreviation or first.name, 8),
+                    name=max(sorted(set(labels)), key=labels.count), kind=first.kind, entries=entries,
+                    names=list(dict.fromkeys(n for _, o in entries for n in (o.name, o.abbreviation, *o.aliases) if n))))
+            self._org_entities = sorted(entities, key=lambda e: _fold(e.name).lower())
+            self._org_entity_of = {id(o): e for e in self._org_entities for _, o in e.entries}
+        return self._org_entities
+
+    def organization_entity(self, org) -> SimpleNamespace:
+        self.organization_entities()
+        return self._org_entity_of[id(org)]
 
     def all_quotes(self) -> list[tuple[Record, Quote]]:
         owners: list = [*self.practices, *self.countries, *([self.introduction] if self.introduction else [])]

@@ -284,14 +284,24 @@ TABLES = [
                             a.get("given")])) for a in w.author], w.container, w.publisher,
                             w.issued and "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(w.issued)), w.url,
                             len({(s, n) for s, n, _ in w.cited_by})) for w in cited], label="title"),
+    Table("organization_entities", "Each body once: an international one (UNICEF) across the countries that name "
+          "it, a national one (a ministry) in its own country. Its role in each is a row of organizations.", [
+        ID, Column("name", "string", "Its name, as the sources print it most often.", search=True),
+        Column("kind", "string", "government, agency, ngo, international, research, religious, media, other."),
+        Column("names", "list", "Every name, abbreviation and other spelling the sources print for it.", search=True),
+        Column("countries", "list", "The countries whose profiles name it.", references="countries"),
+        Column("roles", "integer", "How many country profiles give it a role."), PERMALINK],
+        lambda kb, _: [(e.id, e.name, e.kind, e.names, list(dict.fromkeys(c.id for c, _ in e.entries)), len(e.entries),
+                        permalink("organizations.md", e.id)) for e in kb.organization_entities()], label="name"),
     Table("organizations", "Ministries, agencies, NGOs and international bodies, and their role in each country.", [
-        ID, COUNTRY, Column("name", "string", "Its name, as the source gives it.", search=True),
+        ID, COUNTRY, Column("entity", "string", "The body, once across countries.", references="organization_entities"),
+        Column("name", "string", "Its name, as the source gives it.", search=True),
         Column("abbreviation", "string", "Its abbreviation."),
         Column("aliases", "list", "Other names or spellings the source prints for it.", search=True),
         Column("kind", "string", "government, agency, ngo, international, research, religious, media, other."),
         Column("role", "string", "What it does there, in the editors' words.", search=True), PRACTICES, FOOTNOTES, PLACES,
         NOTE, PERMALINK],
-        lambda kb, _: [(o.id, c.id, o.name, o.abbreviation, o.aliases, o.kind, o.role,
+        lambda kb, _: [(o.id, c.id, kb.organization_entity(o).id, o.name, o.abbreviation, o.aliases, o.kind, o.role,
                         o.practices, note_ids(o.cites), places(o.cites), o.note,
                         permalink(page_of(c), o.id)) for c in kb.countries for o in c.organizations], label="name"),
     Table("challenges", "The challenges each country profile names.", [

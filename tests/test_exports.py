@@ -45,6 +45,10 @@ def expected_counts(kb):
         "footnotes": len(kb.notes),
         "sources": len(kb.sources),
         "organizations": sum(len(c.organizations) for c in kb.countries),
+        # an international body once, however many countries name it; a national one per country
+        "organization_entities": len({" ".join((o.abbreviation or o.name).lower().split()) for c in kb.countries
+                                      for o in c.organizations if o.kind == "international"})
+        + sum(o.kind != "international" for c in kb.countries for o in c.organizations),
         "lessons": len(kb.lessons),
     }
 

@@ -4,6 +4,7 @@ questions the issue names have one SQL answer each. Generic: for every knowledge
 from its records."""
 
 import csv
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -118,3 +119,17 @@ def test_the_most_cited_works(db, loaded):
         top = max(expected.values())
         first = db.execute("SELECT work_id FROM footnote_works GROUP BY work_id ORDER BY count(*) DESC LIMIT 1").fetchone()
         assert expected[first[0]] == top
+
+
+def test_every_role_of_each_body_across_countries(db, loaded):
+    for entity in loaded.kb.organization_entities():
+        rows = db.execute("SELECT o.country, o.role FROM organizations o JOIN organization_entities e ON e.id = o.entity "
+                          "WHERE e.id = ? ORDER BY o.country", (entity.id,)).fetchall()
+        assert rows == sorted((c.id, o.role) for c, o in entity.entries)
+    international = [o for c in loaded.kb.countries for o in c.organizations if o.kind == "international"]
+    for org in international:  # one body for every country that names it by the same abbreviation or name
+        same = {c.id for c in loaded.kb.countries for o in c.organizations if o.kind == "international"
+                and (o.abbreviation or o.name).lower() == (org.abbreviation or org.name).lower()}
+        (countries,) = db.execute("SELECT e.countries FROM organization_entities e JOIN organizations o "
+                                  "ON o.entity = e.id WHERE o.id = ?", (org.id,)).fetchone()
+        assert set(json.loads(countries)) == same, org.id

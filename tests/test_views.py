@@ -168,14 +168,17 @@ def test_timeline_lists_every_operation_and_links_it(site, loaded):
 def test_organizations_directory_lists_every_organization_with_its_practices(site, loaded):
     html = page(site, "organizations")
     plain = text_of(html)
-    groups = loaded.kb.organizations_directory()
-    assert sum(len(entries) for _, entries in groups) == sum(len(c.organizations) for c in loaded.kb.countries)
-    for name, entries in groups:
-        # one heading per organization, however many countries name it
-        assert f'id="{entries[0][2]}"' in html
-        assert " ".join(name.split()) in plain
-        section = section_at(html, entries[0][2])
-        for country, organization, anchor in entries:
+    entities = loaded.kb.organization_entities()
+    assert sum(len(e.entries) for e in entities) == sum(len(c.organizations) for c in loaded.kb.countries)
+    for entity in entities:
+        # one heading per body, however many countries name it; a national body in one country only
+        assert f'id="{entity.id}"' in html
+        assert " ".join(entity.name.split()) in plain
+        if entity.kind != "international":
+            assert len(entity.entries) == 1, f"{entity.id}: a national body of several countries"
+        section = section_at(html, entity.id)
+        for country, organization in entity.entries:
+            anchor = organization.id
             assert f'href="countries/{country.id}.html"' in section, f"{name}: {country.id} missing"
             # its other names, under its heading here and in its row on the country's page
             row = section_at(page(site, f"countries/{country.id}"), anchor, "tr")
