@@ -133,3 +133,27 @@ def test_every_role_of_each_body_across_countries(db, loaded):
         (countries,) = db.execute("SELECT e.countries FROM organization_entities e JOIN organizations o "
                                   "ON o.entity = e.id WHERE o.id = ?", (org.id,)).fetchone()
         assert set(json.loads(countries)) == same, org.id
+
+
+def test_pandas_reads_every_table_with_sane_types(site):
+    """As a data scientist opens the CSV files, with no options: ids and boxes stay text, numbers and
+    years are numbers, and every row is read. (A date column of bare years reads as numbers: its
+    `_year` and `_month` columns are there to sort and filter by.)"""
+    import pandas
+
+    kinds = {"string": "object", "date": "object", "url": "object", "list": "object"}
+    for table in TABLES:
+        frame = pandas.read_csv(site / "downloads" / f"{table.name}.csv")
+        assert len(frame) == len(read(site, table.name)), table.name
+        for column in table.columns:
+            values = frame[column.name].dropna()
+            if values.empty:
+                continue
+            dtype = str(frame[column.name].dtype)
+            if column.type in kinds:
+                assert dtype == "object" or column.type == "date" and dtype in ("int64", "float64"), \
+                    (table.name, column.name, dtype)
+            elif column.type in ("integer", "number"):
+                assert dtype.startswith(("int", "float")), (table.name, column.name, dtype)
+            elif column.type == "boolean":
+                assert dtype == "bool" or set(values) <= {True, False}, (table.name, column.name, dtype)
