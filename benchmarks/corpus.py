@@ -1,5 +1,9 @@
 """Synthetic knowledge bases at N times the real one, for benchmarks.
 
+By default the knowledge base grows as a real one does (growth.py: sources, countries, key practices
+and the quotes within a record at their own rates, new names in every copy). `uniform=True` keeps the
+first model, below: every record multiplied by N alike.
+
 Copy k of every source, practice, country and lesson gets ids suffixed `-xk` and
 practice/lesson numbers shifted by k * 100; references (to practices, countries and
 sources) are renamed the same way, so every copy keeps its cross-links, cites the
@@ -20,9 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from knowledge_base.load import load_file  # noqa: E402
 from knowledge_base.pipeline import REPO_ROOT  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import growth  # noqa: E402
+
 MULTIPLIED = ("sources", "practices", "countries", "lessons")
 SINGLE = ("introduction", "glossary")
 REF_KEYS = {"id", "practices", "countries", "country", "source"}
+
+
+def texts_dir(root: Path) -> Path:
+    """Where the generated copies' source texts are (give it to validate with --sources)."""
+    return root / growth.TEXTS
 
 
 def _copy(value, k: int, key: str | None = None):
@@ -35,8 +47,11 @@ def _copy(value, k: int, key: str | None = None):
     return value
 
 
-def generate(out: Path, scale: int, source: Path = REPO_ROOT) -> Path:
-    """Write a knowledge base `scale` times the real one into `out` (emptied first)."""
+def generate(out: Path, scale: int, source: Path = REPO_ROOT, uniform: bool = False) -> Path:
+    """Write a knowledge base `scale` times the real one into `out` (emptied first); its source texts,
+    if any, are in `texts_dir(out)`."""
+    if not uniform:
+        return growth.generate(out, growth.growth(scale), source)
     shutil.rmtree(out, ignore_errors=True)
     for folder in SINGLE:
         if (source / folder).is_dir():
@@ -61,5 +76,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--uniform", action="store_true", help="multiply every record alike (the first model)")
     args = parser.parse_args()
-    print(generate(args.out, args.scale))
+    root = generate(args.out, args.scale, uniform=args.uniform)
+    print(root, f"(source texts: {texts_dir(root)})" if texts_dir(root).is_dir() else "")

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Benchmark the pipeline on synthetic knowledge bases at 1x, 10x and 100x the real one.
 
-    python benchmarks/run.py [--scale 1 10 100] [--repeat 3] [--out benchmarks/results/latest.json]
+    python benchmarks/run.py [--scale 1 10 100] [--repeat 3] [--uniform] [--quick] [--out benchmarks/results/latest.json]
 
+The knowledge bases grow as a real one does (growth.py: at 100x about 150 sources, 100 countries, 300
+key practices, 6,000 quotes); --uniform multiplies every record alike instead (the first model).
+--quick (for the tests) skips the browser and the edit-while-serving measures and runs each once.
 Prints a table of times and ratios against their baselines, and writes the same as JSON:
+- the corpus: records of each kind, speakers, notes, search records, pages;
 - validate vs the floor of merely parsing the same YAML with libyaml's C loader;
 - the pipeline's own time (load, validate, link, render, index, export) vs `mkdocs build` alone;
-- the full `python build.py build` (a fresh process, as a user runs it);
+- the full `python build.py build` (a fresh process, as a user runs it), its cost per search record
+  (it should not grow with the scale) and its peak memory (the child process's maximum resident set);
+- the build's stages as the MkDocs hook times them (pipeline, site check, Pagefind);
 - saving one changed record -> the rebuilt page served by `python build.py serve`;
 - `python build.py search` end to end on a fresh index (a new process, as a user runs it) vs the CLI's
   start-up, `python build.py --help` (the same interpreter, imports and argument parsing, no search);
@@ -16,7 +22,9 @@ Prints a table of times and ratios against their baselines, and writes the same 
   answering the same queries on the same documents (top 10 with snippets, and the facet counts);
 - the website's search: Pagefind's indexing time, and the bytes a reader downloads for the search
   page and one query (measured in headless Chromium);
-- the bytes a reader downloads for one page, and the largest page's HTML.
+- the bytes a reader downloads for one page, and the largest page's HTML;
+- the command line's judged relevance (benchmarks/judged_queries.yaml: nDCG@10, MRR, recall@20) on the
+  grown corpus, where every copy is a distractor; the website's with --site-relevance (Chromium).
 Timing lives here, never in tests: tests only check that this runs at 1x.
 """
 
@@ -28,6 +36,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -45,7 +54,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-from corpus import generate  # noqa: E402
+from corpus import generate, texts_dir  # noqa: E402
 
 from knowledge_base.index import ensure_index  # noqa: E402
 from knowledge_base.load import discover  # noqa: E402
@@ -59,7 +68,8 @@ QUERIES = ["repatriation", "repatriating women", '"family ties"', "speaker:kolle
            "children AND women", "country:kazakhstan imams", "psychological NOT prison", "kind:quote trust",
            "mahalla", "rehabilitaton"]
 TARGETS = {"validate_vs_parse": 2.0, "pipeline_vs_mkdocs": 0.25, "build_100x_s": 60.0, "rebuild_1x_s": 1.0,
-           "query_p95_100x_ms": 50.0, "search_vs_startup": 2.0, "search_download_gzip_100x_bytes": 300_000}
+           "query_p95_100x_ms": 50.0, "search_vs_startup": 2.0, "search_download_gzip_100x_bytes": 300_000,
+           "build_per_record_vs_1x": 1.0}
 CLI_QUERIES = ["repatriation", "speaker:koller", "children AND women"]  # end to end: a new process each
 SITE_QUERY = "repatriation"  # the query whose downloads the search page's weight counts
 
@@ -172,14 +182,22 @@ def search_download(site: Path, query: str) -> tuple[int, int]:
     return total, compressed
 
 
-def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
-    root = generate(workdir / f"kb-{scale}x", scale)
+def measure(scale: int, repeat: int, workdir: Path, with_serve: bool, uniform: bool = False, quick: bool = False,
+            site_relevance: bool = False) -> dict:
+    root = generate(workdir / f"kb-{scale}x", scale, uniform=uniform)
+    if texts_dir(root).is_dir():  # the copies' own source texts, for every check here and in the children
+        os.environ["KB_SOURCES_DIR"] = str(texts_dir(root))
     files, _ = discover(root, RECORD_KINDS)
-    result: dict = {"scale": scale, "records": len(files)}
+    result: dict = {"scale": scale, "model": "uniform" if uniform else "realistic", "records": len(files)}
 
     result["parse_floor_s"] = best_of(repeat, lambda: parse_floor(root))
-    result["validate_s"] = best_of(repeat, lambda: (forget_files(), check(root)))
+    validated: list = []
+    result["validate_s"] = best_of(repeat, lambda: (forget_files(), validated.append(check(root))))
     result["validate_vs_parse"] = result["validate_s"] / result["parse_floor_s"]
+    checked = validated[-1]
+    if checked.problems:
+        raise RuntimeError(f"the generated corpus does not validate: {checked.problems[:3]}")
+    result.update(corpus_figures(checked.kb))
 
     # One MkDocs build with the hook timing its own share (the whole pipeline runs inside on_config).
     site = root / "site-bench"
@@ -188,6 +206,7 @@ def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
     run_mkdocs_build(root, site)
     total = time.perf_counter() - started
     pipeline = TIMINGS["pipeline_s"]
+    result.update({f"stage_{name}": seconds for name, seconds in TIMINGS.items()})
     result.update(pipeline_s=pipeline, mkdocs_alone_s=total - pipeline, pipeline_vs_mkdocs=pipeline / (total - pipeline),
                   pages=sum(1 for _ in site.rglob("*.html")), pagefind_s=TIMINGS.get("site_search_s", 0.0))
 
@@ -197,14 +216,20 @@ def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
     result["full_build_s"] = time.perf_counter() - started
     if proc.returncode:
         raise RuntimeError(proc.stderr)
+    # The largest child so far: the builds of smaller scales ran before and took less.
+    result["build_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["build_ms_per_search_record"] = result["full_build_s"] * 1000 / result["search_records"]
 
-    kb = check(root).kb
+    kb = checked.kb
     folder, _ = ensure_index(kb, files, root)
     result.update(query_latencies(folder, max(repeat, 5)))
     result.update(query_stages(folder, max(repeat, 5)))
     result.update(fts5_latencies(kb, max(repeat, 5)))
     result["whoosh_vs_fts5_p95"] = result["query_p95_ms"] / result["fts5_p95_ms"]
-    result.update(cli_search(root, max(repeat, 5)))
+    result.update(cli_search(root, 3 if quick else max(repeat, 5)))
+    result.update(relevance(folder, kb, "cli"))
+    if site_relevance:
+        result.update(relevance(root / "site", kb, "site"))
 
     country = sorted((root / "countries").glob("*.yaml"))[0].stem
     weight = page_weight(root / "site", f"countries/{country}.html")
@@ -214,17 +239,43 @@ def measure(scale: int, repeat: int, workdir: Path, with_serve: bool) -> dict:
     result["largest_page_bytes"] = largest.stat().st_size
     result["largest_page"] = largest.relative_to(root / "site").as_posix()
     try:
-        result["search_download_bytes"], result["search_download_gzip_bytes"] = search_download(root / "site", SITE_QUERY)
+        if not quick:
+            result["search_download_bytes"], result["search_download_gzip_bytes"] = search_download(root / "site", SITE_QUERY)
     except Exception as error:  # no browser here: recorded as missing, the other measures stay
         result["search_download_error"] = f"{type(error).__name__}: {error}"
 
-    if with_serve:
+    if with_serve and not quick:
         try:
             result["rebuild_after_edit_s"] = rebuild_while_serving(root)
         except RuntimeError as error:  # recorded as missing, the other measures stay
             result["rebuild_after_edit_error"] = str(error)
     shutil.rmtree(root, ignore_errors=True)
+    os.environ.pop("KB_SOURCES_DIR", None)
     return result
+
+
+def corpus_figures(kb) -> dict:
+    """What the generated knowledge base holds: the figures issue 21's growth model is stated in."""
+    quotes = [q for record in [*kb.countries, *kb.practices] for q in record.quotes]
+    return {"sources": len(kb.sources), "countries": len(kb.countries), "practices": len(kb.practices),
+            "quotes": len(quotes), "speakers": len({q.speaker for q in quotes if q.speaker}), "notes": len(kb.notes),
+            "search_records": sum(1 for _ in documents(kb))}
+
+
+def relevance(where: Path, kb, engine: str) -> dict:
+    """Judged relevance of one engine: `where` is the index (cli) or the built site (site). The copies
+    keep their text, so every one is a distractor for the real record a query is judged on."""
+    from knowledge_base.relevance import JUDGED, cli_ranking, load_judged, scores
+
+    judged = load_judged(JUDGED, {doc.id for doc in documents(kb)})
+    if engine == "cli":
+        rankings = {j.query: cli_ranking(where, j) for j in judged}
+    else:
+        from relevance import site_rankings
+
+        rankings = site_rankings(where, judged)
+    found = scores(rankings, judged)
+    return {f"{engine}_{name.replace('@', '')}": found[name] for name in ("ndcg@10", "mrr", "recall@20")}
 
 
 def percentiles(latencies: list[float], prefix: str) -> dict:
@@ -341,6 +392,16 @@ def cli_search(root: Path, runs: int) -> dict:
     return result
 
 
+def add_ratios(results: list[dict]) -> None:
+    """Each figure against its target, and the build's cost per record against 1x's (when measured)."""
+    first = next((r for r in results if r["scale"] == 1), None)
+    for r in results:
+        r["build_vs_target"] = r["full_build_s"] / TARGETS["build_100x_s"]
+        r["query_p95_vs_target"] = r["query_p95_ms"] / TARGETS["query_p95_100x_ms"]
+        if first:
+            r["build_per_record_vs_1x"] = r["build_ms_per_search_record"] / first["build_ms_per_search_record"]
+
+
 def machine() -> dict:
     cpu = ""
     try:
@@ -352,12 +413,19 @@ def machine() -> dict:
 
 def table(results: list[dict]) -> str:
     rows = [
-        ("records", "{:,}", "records"), ("pages built", "{:,}", "pages"),
+        ("record files", "{:,}", "records"), ("  sources", "{:,}", "sources"), ("  countries", "{:,}", "countries"),
+        ("  key practices", "{:,}", "practices"), ("  quotes", "{:,}", "quotes"), ("  speakers", "{:,}", "speakers"),
+        ("  notes", "{:,}", "notes"), ("search records", "{:,}", "search_records"), ("pages built", "{:,}", "pages"),
         ("parse floor (C loader)", "{:.3f} s", "parse_floor_s"), ("validate", "{:.3f} s", "validate_s"),
         ("  validate / parse floor (target <= 2)", "{:.2f}x", "validate_vs_parse"),
         ("pipeline's own time", "{:.2f} s", "pipeline_s"), ("mkdocs build alone", "{:.2f} s", "mkdocs_alone_s"),
         ("  pipeline / mkdocs (target <= 0.25)", "{:.2f}x", "pipeline_vs_mkdocs"),
+        ("  of it: site check", "{:.2f} s", "stage_site_check_s"), ("          Pagefind", "{:.2f} s", "stage_site_search_s"),
         ("full build (python build.py build)", "{:.2f} s", "full_build_s"),
+        ("  full build / target 60 s at 100x", "{:.2f}x", "build_vs_target"),
+        ("  build per search record", "{:.2f} ms", "build_ms_per_search_record"),
+        ("  per record / 1x's (target <= 1)", "{:.2f}x", "build_per_record_vs_1x"),
+        ("  peak memory (child's max RSS)", "{:,.0f} MB", "build_peak_rss_mb"),
         ("edit -> rebuilt page while serving", "{:.2f} s", "rebuild_after_edit_s"),
         ("Python start-up (python -c pass)", "{:.3f} s", "python_startup_s"),
         ("CLI start-up (python build.py --help)", "{:.3f} s", "cli_startup_s"),
@@ -372,6 +440,10 @@ def table(results: list[dict]) -> str:
         ("          rest (hits, did you mean)", "{:.2f} ms", "stage_rest_p95_ms"),
         ("SQLite FTS5 (bm25) p50", "{:.2f} ms", "fts5_p50_ms"), ("SQLite FTS5 (bm25) p95", "{:.2f} ms", "fts5_p95_ms"),
         ("  Whoosh p95 / FTS5 p95", "{:.1f}x", "whoosh_vs_fts5_p95"),
+        ("  query p95 / target 50 ms", "{:.2f}x", "query_p95_vs_target"),
+        ("CLI relevance nDCG@10", "{:.3f}", "cli_ndcg10"), ("CLI relevance MRR", "{:.3f}", "cli_mrr"),
+        ("CLI relevance recall@20", "{:.3f}", "cli_recall20"),
+        ("website relevance nDCG@10", "{:.3f}", "site_ndcg10"), ("website relevance MRR", "{:.3f}", "site_mrr"),
         ("Pagefind indexing", "{:.2f} s", "pagefind_s"),
         ("search page + one query, downloads", "{:,} B", "search_download_bytes"),
         ("  the same, gzipped as served", "{:,} B", "search_download_gzip_bytes"),
@@ -390,6 +462,9 @@ def main(argv=None) -> int:
     parser.add_argument("--scale", type=int, nargs="+", default=[1, 10, 100], choices=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the in-process timings")
     parser.add_argument("--no-serve", action="store_true", help="skip the edit-while-serving measure")
+    parser.add_argument("--uniform", action="store_true", help="multiply every record alike (the first model)")
+    parser.add_argument("--quick", action="store_true", help="each measure once, no browser, no serve (for tests)")
+    parser.add_argument("--site-relevance", action="store_true", help="the website's judged relevance too (Chromium)")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
     args = parser.parse_args(argv)
 
@@ -400,7 +475,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="kb-bench-") as tmp:
         for scale in args.scale:
             print(f"measuring {scale}x ...", file=sys.stderr, flush=True)
-            results.append(measure(scale, args.repeat, Path(tmp), with_serve=not args.no_serve))
+            results.append(measure(scale, 1 if args.quick else args.repeat, Path(tmp), with_serve=not args.no_serve,
+                                   uniform=args.uniform, quick=args.quick, site_relevance=args.site_relevance))
+            add_ratios(results)
             # Written after each scale: a long 100x run that fails keeps the smaller scales.
             args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     print(f"machine: {report['machine']['cpu']} ({report['machine']['cores']} cores), Python {report['machine']['python']}")

@@ -23,7 +23,7 @@ from whoosh.query import AndMaybe, Term
 from whoosh.spelling import ListCorrector
 
 from .aliases import expand
-from .index import FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query, title_key
+from .index import FACETS, FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query, title_key
 from .ranking import SCORING, acceptable_correction
 
 FEW = 3  # a query with fewer hits than this gets a spelling suggestion
@@ -252,18 +252,31 @@ LOOKUP_COST = 5  # reading one column value alone, against one value of a whole 
 class FacetColumns:
     """Each document's kind and countries, by document number (deleted documents keep theirs, unmatched).
 
-    A value looked up alone costs about what five cost when the column is read whole, so a column is
+    They come from facets.json, written beside the index when it changed (index.write_facet_columns).
+    Without it (an index made by an older version), from the columns: a value looked up alone costs
+    about what five cost when the column is read whole, so a column is
     read whole into a list once the documents looked up one by one add up to a fifth of the index:
     a command-line search (one query per process) that matches a few documents reads only theirs
     (reading a column of 50,000 documents takes longer than such a query), and a long-lived process
     (a benchmark, a server) soon reads each column once and then only indexes lists.
     """
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, folder: Path, fingerprint: str):
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
-        self.whole: dict[str, list] = {}
+        self.whole: dict[str, list] = self._stored(folder, fingerprint)
         self.looked_up: Counter[str] = Counter()
+
+    def _stored(self, folder: Path, fingerprint: str) -> dict[str, list]:
+        import json
+
+        try:
+            stored = json.loads((folder / FACETS).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if stored.get("fingerprint") != fingerprint or stored.get("size") != self.size:
+            return {}
+        return {name: list(map(column["values"].__getitem__, column["docs"])) for name, column in stored["columns"].items()}
 
     def values(self, name: str, docnums: list[int]):
         if name not in self.whole:
@@ -285,7 +298,7 @@ def _open(folder: Path):
         ix = whoosh_index.open_dir(folder)
         searcher = ix.searcher(weighting=SCORING)  # kinds weighted (ranking.py)
         words = (folder / WORDS).read_text(encoding="utf-8").split()
-        cached = _opened[folder] = (stamp, ix, VocabularyCorrector(words), searcher, FacetColumns(searcher))
+        cached = _opened[folder] = (stamp, ix, VocabularyCorrector(words), searcher, FacetColumns(searcher, folder, stamp))
     return cached[1]
 
 
