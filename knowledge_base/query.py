@@ -176,12 +176,17 @@ def _join(kind: str, items: list):
 
 
 def for_whoosh(text: str) -> str:
-    """The query as Whoosh's parser reads it: the same text, each leading minus written as NOT
-    (Whoosh's own parser would read `-germany` as `germany`)."""
+    """The query as Whoosh's parser reads it: the same text, each leading minus written as NOT (Whoosh's
+    own parser reads `-germany` as `germany`) and each field by its own name (`Organization:` as `org:`:
+    Whoosh knows field names in lower case only)."""
     parse(text)  # refuse what the language cannot read
     out, last = [], 0
-    for kind, _, offset in tokens(text):
+    for kind, value, offset in tokens(text):
         if kind == "neg":
             out.append(text[last:offset] + " NOT ")
             last = offset + 1
+        elif kind == "field":
+            typed = text[offset:text.index(":", offset)]
+            out.append(text[last:offset] + value.split("\0")[0])
+            last = offset + len(typed)
     return ("".join(out) + text[last:]).strip()
