@@ -393,12 +393,15 @@
     }
 
     async function openFacet(facet) {
+      root.dataset.state = "busy";
       await buildFacet(facet);
       if (!counted.has(facet)) {
         counted.add(facet);
-        root.dataset.state = "busy";
         await run();  // counted again, with the facet's filter file
-      } else if (lastCounts) renderFacets(lastCounts);
+      } else {
+        if (lastCounts) renderFacets(lastCounts);
+        if (!running) root.dataset.state = "done";  // else the search under way says when it is done
+      }
     }
 
     function renderFacets(counts) {
@@ -494,8 +497,17 @@
       return counts;
     }
 
-    let latest = 0;
+    let latest = 0, running = 0;
     async function run() {
+      running++;
+      try {
+        await answer();
+      } finally {
+        running--;
+      }
+    }
+
+    async function answer() {
       const mine = ++latest;  // a newer search (another tick, another query) wins over this one
       root.dataset.state = "busy";
       const filters = {};
