@@ -74,3 +74,24 @@ def test_the_search_page_parses_every_case_as_the_command_line_does(page, server
         assert answer == {"tree": tree}, query
     for (query, error), answer in zip(ERRORS, answers[len(TREES):]):
         assert error in answer.get("error", ""), (query, answer)
+
+
+def _fields_and_operators():
+    return sorted(set(GRAMMAR["fields"].values())), sorted(GRAMMAR["operators"].values())
+
+
+def test_the_readme_documents_every_field_and_operator_of_the_grammar():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `python build.py search"):readme.index("### `python build.py new")]
+    fields, operators = _fields_and_operators()
+    for word in [f"`{f}:" for f in fields] + [f" {op} " for op in operators] + [" -"]:
+        assert word in section, f"README.md's search section does not show {word.strip()!r}"
+
+
+def test_the_search_pages_help_shows_every_field_and_operator_of_the_grammar(site):
+    help_text = (site / "search.html").read_text(encoding="utf-8").split("How to search", 1)[1]
+    fields, operators = _fields_and_operators()
+    for word in [f"{f}:" for f in fields] + [f"{op}" for op in operators] + [" -"]:
+        assert word in help_text, f"the search page's help does not show {word.strip()!r}"
