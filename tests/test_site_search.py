@@ -323,3 +323,13 @@ def test_filter_files_load_only_when_a_facet_is_opened(page, server, loaded, kb_
     shown = page.locator("details[data-facet=country] .kb-facet-option:not([hidden]) input").evaluate_all(
         "boxes => Object.fromEntries(boxes.map(b => [b.value, +b.nextElementSibling.querySelector('.kb-count').textContent]))")
     assert shown == {country: n for country, n in expected.items() if n}
+
+
+@pytest.mark.parametrize("query", ['"unclosed phrase', "colour:red", "AND OR"])
+def test_a_query_the_language_cannot_read_is_said_so_as_on_the_command_line(page, server, kb_root, tmp_path, query):  # noqa: F811
+    proc = run_cli("search", query, root=content_copy_of(kb_root, tmp_path))
+    assert proc.returncode == 2, "the command line refuses it"
+    page.goto(f"{server}/search.html?q={quote(query)}")
+    done(page)
+    expect(page.locator(".kb-search-status")).to_contain_text("This query cannot be read")
+    assert page.locator(".kb-search-result").count() == 0

@@ -1,6 +1,7 @@
 // The search page (search.html) and the Quotes page: Pagefind's index of every practice, country,
-// example, fact, quote, footnote, organization and lesson, with facets, "did you mean" and the
-// whole state in the address (search.html?q=…&kind=quote&country=kosovo, each facet repeatable).
+// example, fact, quote, footnote, organization and lesson, with the command line's query language
+// (search/grammar.json), facets fetched when opened, "did you mean" and the whole state in the address
+// (search.html?q=…&kind=quote&country=kosovo, each facet repeatable).
 (function () {
   const FACETS = ["kind", "country", "practice", "speaker"];
   const FACET_NAMES = { kind: "Kind", country: "Country", practice: "Key practice", speaker: "Speaker" };
