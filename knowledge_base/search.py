@@ -2,7 +2,8 @@
 
 Words are stemmed ("repatriating" finds "repatriation"), "exact phrases",
 field:value (speaker:, org:, country:, kind:, practice:, title:, text:,
-footnote:), AND / OR / NOT, wildcards (rehab*), and "did you mean".
+footnote:), AND / OR / NOT and a leading minus, wildcards (rehab*), and "did you mean". The query
+language is query.py's, which the website's search page shares; Whoosh's parser reads the query.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from whoosh.spelling import ListCorrector
 
 from .aliases import expand
 from .index import FACETS, FINGERPRINT, SCHEMA, SEARCH_FIELDS, WORDS, filter_query, title_key
+from .query import GRAMMAR, QueryError, for_whoosh  # noqa: F401 (QueryError: the CLI catches it from here)
 from .ranking import SCORING, acceptable_correction
 
 FEW = 3  # a query with fewer hits than this gets a spelling suggestion
@@ -31,12 +33,8 @@ TITLE_MATCH_BOOST = 10.0  # a record named by the whole query, over records that
 # folder -> (fingerprint, index, corrector, searcher, facet columns): one searcher per process and
 # index, kept open while the index's fingerprint holds (opening one reads every segment's files).
 _opened: dict[Path, tuple] = {}
-FIELD_ALIASES = {"organization": "org", "organisation": "org", "practices": "practice", "countries": "country"}
-_FIELD_PREFIX = re.compile(r"(?<![\w\"])([A-Za-z_]+):")
-
-
-class QueryError(ValueError):
-    """A query the parser cannot make sense of: reported in one line, exit 2."""
+# The field names typed that are another's (query.GRAMMAR): Whoosh's parser reads them as that field.
+FIELD_ALIASES = {typed: name for typed, name in GRAMMAR["fields"].items() if typed != name}
 
 
 @dataclass
@@ -65,30 +63,6 @@ class SearchResult:
                 "hits": [hit.__dict__ for hit in self.hits]}
 
 
-def check_query(text: str) -> str:
-    """Refuse what Whoosh would silently read as something else."""
-    if not text.strip():
-        raise QueryError("the query is empty")
-    if text.count('"') % 2:
-        raise QueryError('unbalanced double quote in the query: close the "phrase"')
-    depth = 0
-    for char in text:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth:
-        raise QueryError("unbalanced parentheses in the query")
-    known = set(SCHEMA.names()) | set(FIELD_ALIASES)
-    outside_phrases = re.sub(r'"[^"]*"', "", text)
-    for name in _FIELD_PREFIX.findall(outside_phrases):
-        if name.lower() not in known:
-            raise QueryError(f"unknown field {name!r}: use one of kind, id, title, text, speaker, org, country, "
-                             "practice, footnote")
-    if re.fullmatch(r"\s*(AND|OR|NOT|\s)+\s*", text):
-        raise QueryError("the query has operators but no words")
-    return text
-
-
 @lru_cache(maxsize=None)  # a parser keeps no state between queries: one is made per process
 def make_parser():
     parser = MultifieldParser(SEARCH_FIELDS, SCHEMA)
@@ -107,10 +81,10 @@ def _aliases():
 
 def search(folder: Path, text: str, *, kind=None, country=None, practice=None, limit: int = 10,
            html_snippets: bool = False) -> SearchResult:
-    check_query(text)
+    read = for_whoosh(text)  # the shared grammar (query.py): refuses what it cannot read, `-word` as NOT word
     _open(folder)
     parser = make_parser()
-    expanded = expand(text)  # spelling variants find each other (search/aliases.yaml)
+    expanded = expand(read)  # spelling variants find each other (search/aliases.yaml)
     # A record whose whole title is the query ranks first among the records the query finds.
     parsed = parser.parse(expanded)
     query = AndMaybe(parsed, Term("title_key", title_key(text), boost=TITLE_MATCH_BOOST))

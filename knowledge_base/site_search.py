@@ -3,7 +3,8 @@
 Pagefind (a compiled static-search engine) splits its index into chunks and a reader downloads
 only those a query needs. Each practice, country, passage, operation, figure, example, fact, quote,
 footnote, organization and lesson is one record (the documents of index.py), with its own address and filters for the search
-page's facets: kind, country, key practice, speaker, organization and footnote number. Nothing
+page's facets and for the query language's fields: kind, country, key practice, speaker, organization,
+footnote number and id. Nothing
 else of a page (navigation, related quotes, footers) is indexed.
 
 Beside it, for "did you mean": the knowledge base's vocabulary (the words of the Whoosh index),
@@ -27,12 +28,16 @@ from jinja2 import Environment, PackageLoader
 from .aliases import variants_for
 from .index import NUMBER_WORDS, WORDS, documents
 from .link import KnowledgeBase
+from .query import GRAMMAR
 from .ranking import kind_weight
 from .render import attr
 
 BUNDLE = "pagefind"  # the Pagefind bundle, at the site's root
 TERMS = "search/terms"  # vocabulary files, one per first letter: search/terms/r.json
 LABELS = "search/labels.json"
+GRAMMAR_FILE = "search/grammar.json"  # the query language (query.GRAMMAR), which search.js parses with
+VALUES = "search/values"  # the values of the filters without labels, one list each: search/values/speaker.json
+UNLABELLED = ("speaker", "org")  # kind, country and practice values are the keys of the labels
 HEADING_WEIGHT = 7.0  # Pagefind's own weight for an <h1>: a record's title, scaled by its kind's weight
 _TEMPLATES = Environment(loader=PackageLoader("knowledge_base"), autoescape=True)
 _TEMPLATES.filters["attr"] = attr  # the templates' one rule for a value in an attribute (tests/test_templates.py)
@@ -54,7 +59,8 @@ def records(kb: KnowledgeBase) -> list[dict]:
     voices = {q.id: voice.name for voice in kb.voices() for _, q in voice.quotes}  # one name however spelt
     out = []
     for doc in documents(kb):
-        filters = {"kind": [doc.kind], "country": list(doc.country), "practice": list(doc.practice)}
+        # `id` is a filter for the query language's id: field, fetched only by a query that has one.
+        filters = {"kind": [doc.kind], "country": list(doc.country), "practice": list(doc.practice), "id": [doc.id]}
         title, parts = doc.title, [doc.speaker, doc.org, doc.text]
         if doc.kind == "quote":
             filters["speaker"] = [voices.get(doc.id, "Unattributed")]
@@ -100,8 +106,15 @@ def _write_bundle(items: list[dict], out: Path) -> None:
 
 
 def write_site_search(kb: KnowledgeBase, site: Path, index_folder: Path) -> None:
-    """Write the Pagefind bundle, the vocabulary files and the facet labels into the built site."""
-    _write_bundle(records(kb), site / BUNDLE)
+    """Write the Pagefind bundle, the vocabulary files, the facet labels, the query language and the
+    values of the filters without labels into the built site."""
+    items = records(kb)
+    _write_bundle(items, site / BUNDLE)
+    (site / VALUES).mkdir(parents=True, exist_ok=True)
+    for name in UNLABELLED:
+        values = sorted({v for item in items for v in item["filters"].get(name, [])})
+        (site / VALUES / f"{name}.json").write_text(json.dumps(values, ensure_ascii=False), encoding="utf-8")
+    (site / GRAMMAR_FILE).write_text(json.dumps(GRAMMAR, ensure_ascii=False), encoding="utf-8")
 
     by_letter: dict[str, list[str]] = defaultdict(list)
     for word in (index_folder / WORDS).read_text(encoding="utf-8").split():

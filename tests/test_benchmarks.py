@@ -93,3 +93,15 @@ def test_the_lighthouse_benchmark_serves_the_site_gzipped_as_a_host_does(tmp_pat
             assert response.headers["Content-Encoding"] is None
     finally:
         server.shutdown()
+
+
+def test_the_search_weight_benchmark_counts_a_page_load_without_filter_files(site, tmp_path):
+    """benchmarks/search_weight.py measures a built site: bytes counted, no filter file fetched on load,
+    and some fetched when a facet is opened (its figures are not asserted)."""
+    out = tmp_path / "weight.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search_weight.py"), "--site", str(site),
+                           "--out", str(out)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))["site"]
+    assert result["bytes"] > 0 and "x the 300,000 B target" in proc.stdout
+    assert result["filter_files_on_load"] == 0 and result["facet_opened_bytes"] > 0

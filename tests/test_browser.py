@@ -119,16 +119,17 @@ def richest(kb):
                                                 "challenges", "quotes", "context", "approach")))
 
 
-def a_word_of(kb) -> str:
-    """A word of the first country's summary that the search finds, the longest whose stem starts no word
-    of another stem (the site's search also matches a word's beginning: 'return' finds 'returnees')."""
+def a_word_of(kb, country: int = 0, avoid: str = "") -> str:
+    """A word of the first country's summary (or of another's) that the search finds, the longest whose stem
+    starts no word of another stem (the site's search also matches a word's beginning: 'return' finds
+    'returnees'), and other than `avoid`."""
     from whoosh.lang.porter2 import stem
 
     from knowledge_base.rules import strings_of
 
     vocabulary = {w for r in kb.records() for _, text in strings_of(r) for w in re.findall(r"[a-z]+", text.lower())}
-    for word in sorted(set(re.findall(r"[a-z]{4,}", kb.countries[0].summary.lower())), key=lambda w: (-len(w), w)):
-        if all(stem(other) == stem(word) for other in vocabulary if other.startswith(stem(word))):
+    for word in sorted(set(re.findall(r"[a-z]{4,}", kb.countries[country].summary.lower())), key=lambda w: (-len(w), w)):
+        if word != avoid and all(stem(other) == stem(word) for other in vocabulary if other.startswith(stem(word))):
             return word
     raise AssertionError("no word of the first country's summary to search for")
 

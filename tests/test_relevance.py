@@ -18,10 +18,11 @@ from knowledge_base.relevance import Judged, cli_ranking, load_judged, ndcg, rec
 from knowledge_base.search import search
 from test_browser import browser, compendium_page, compendium_server  # noqa: F401
 
-# Measured with `python benchmarks/relevance.py` (README): cli 0.889 / 0.905 / 0.923, site 0.861 / 0.859 / 0.900.
+# Measured with `python benchmarks/relevance.py` (README): cli 0.889 / 0.905 / 0.923, site 0.881 / 0.877 / 0.935
+# (the site with the shared query language: OR, NOT and phrases answered as the command line answers them).
 # The floors sit a little below, so that a change that makes either search worse on the judged set fails here.
 FLOORS = {"cli": {"ndcg@10": 0.85, "mrr": 0.87, "recall@20": 0.89},
-          "site": {"ndcg@10": 0.82, "mrr": 0.82, "recall@20": 0.87}}
+          "site": {"ndcg@10": 0.85, "mrr": 0.85, "recall@20": 0.91}}
 
 
 def test_metrics_reward_the_best_order_and_punish_a_missing_answer():

@@ -6,7 +6,7 @@ queries a researcher types about the compendium (Zhusan, mahalla, …) say so an
 
 import json
 import re
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -30,7 +30,9 @@ COMPENDIUM_QUERIES = [
     ("prison", {"kind": "footnote"}),
     ("relatives", {"practice": "family-ties"}),
 ]
-KINDS = ["word", "speaker", "phrase", "footnote", "kind-only", "filtered", "practice"]
+KINDS = ["word", "speaker", "phrase", "footnote", "kind-only", "filtered", "practice",
+         # the query language's operators (knowledge_base/query.py), which Pagefind has not
+         "or", "not", "minus", "phrase-or-word", "field-or-field", "not-field", "group"]
 
 
 def query_of(kb, kind: str) -> tuple[str, dict]:
@@ -39,6 +41,17 @@ def query_of(kb, kind: str) -> tuple[str, dict]:
     owner, quote = next(((o, q) for o, q in quotes if q.speaker), quotes[0])
     if kind == "word":
         return a_word_of(kb), {}
+    if kind in ("or", "not", "minus", "group"):
+        first = a_word_of(kb)
+        second = a_word_of(kb, country=-1, avoid=first)
+        return {"or": f"{first} OR {second}", "not": f"{first} NOT {second}", "minus": f"{first} -{second}",
+                "group": f"-({first} OR {second}) kind:quote"}[kind], {}
+    if kind == "phrase-or-word":
+        return f"{query_of(kb, 'phrase')[0]} OR {a_word_of(kb, country=-1)}", {}
+    if kind == "field-or-field":
+        return f"{query_of(kb, 'speaker')[0]} OR {query_of(kb, 'footnote')[0]}", {}
+    if kind == "not-field":
+        return f"{a_word_of(kb)} -kind:country", {}
     if kind == "speaker":
         return f"speaker:{(quote.speaker or quote.organization).split()[-1].lower()}", {}
     if kind == "phrase":  # three words in a row of a quote, none of them a stop word
@@ -60,10 +73,17 @@ def done(page):
     expect(page.locator("#kb-search[data-state=done]")).to_be_attached(timeout=15000)
 
 
+def open_facet(page, facet):
+    """Open a facet's disclosure, as a reader does, and wait for its options to be counted."""
+    page.locator(f"#kb-facet-{facet}").click()
+    expect(page.locator(f"details[data-facet={facet}] .kb-facet-option:not([hidden])").first).to_be_visible(timeout=15000)
+    done(page)
+
+
 def page_ids(page, server, query, filters=None):
     """The ids of every result the search page lists for a query (pressing "More results" to the end)."""
     params = "&".join(f"{k}={v}" for k, v in (filters or {}).items())
-    page.goto(f"{server}/search.html?q={query}" + (f"&{params}" if params else ""))
+    page.goto(f"{server}/search.html?q={quote(query)}" + (f"&{params}" if params else ""))
     done(page)
     more = page.locator(".kb-search-more")
     for _ in range(100):  # 20 results a page
@@ -86,7 +106,7 @@ def test_the_site_and_the_command_line_find_the_same_records(page, server, loade
     query, filters = query_of(loaded.kb, kind)
     expected = cli_ids(query, filters, root=content_copy_of(kb_root, tmp_path))
     assert expected, f"the command line finds nothing for {query!r}: choose another query"
-    assert page_ids(page, server, query.replace('"', "%22"), filters) == expected
+    assert page_ids(page, server, query, filters) == expected
 
 
 def content_copy_of(root, tmp_path):
@@ -107,7 +127,7 @@ def test_the_compendiums_queries_find_the_same_records_on_the_site_and_the_comma
         compendium_page, compendium_server, query, filters):  # noqa: F811
     expected = cli_ids(query, filters)
     assert expected, f"the command line finds nothing for {query!r}: choose another query"
-    assert page_ids(compendium_page, compendium_server, query.replace('"', "%22"), filters) == expected
+    assert page_ids(compendium_page, compendium_server, query, filters) == expected
 
 
 def test_zhusan_lists_a_kazakhstan_result_first_three(compendium_page, compendium_server):  # noqa: F811
@@ -133,6 +153,8 @@ def test_facets_narrow_count_and_keep_their_state_in_the_address(compendium_page
     page, server = compendium_page, compendium_server
     page.goto(f"{server}/search.html?q=vocational")
     expect(page.locator(".kb-search-result").first).to_be_visible(timeout=15000)
+    open_facet(page, "country")
+    open_facet(page, "kind")
     kosovo = page.locator("#kb-facet-country-kosovo")
     count = int(page.locator("label[for=kb-facet-country-kosovo] .kb-count").inner_text())
     assert count > 1, "each facet value shows how many results it has"
@@ -247,3 +269,67 @@ def test_operations_are_found_as_operations_on_the_site_and_the_command_line(pag
     row = page.locator(f'.kb-search-result[data-id="{op.id}"]')
     expect(row.locator(".kb-search-kind")).to_have_text("Operation")
     assert row.locator("a").get_attribute("href").endswith(f"#{op.id}")
+
+
+def status_count(page) -> int:
+    return int(re.match(r"\d+", page.locator(".kb-search-status").inner_text()).group())
+
+
+def test_or_finds_every_alternatives_records_and_suggests_nothing(page, server, loaded):  # noqa: F811
+    """Pagefind has no OR: the page unites one search per alternative. "a OR b" finds at least what
+    each finds alone, and is not "corrected" into something else."""
+    first = a_word_of(loaded.kb)
+    second = a_word_of(loaded.kb, country=-1, avoid=first)
+    alone = {}
+    for word in (first, second):
+        page.goto(f"{server}/search.html?q={word}")
+        done(page)
+        alone[word] = status_count(page)
+    page.goto(f"{server}/search.html?q={quote(f'{first} OR {second}')}")
+    done(page)
+    assert status_count(page) >= max(alone.values()) > 0
+    expect(page.locator(".kb-search-suggestion")).to_be_hidden()
+
+
+def test_imams_or_theologians_finds_more_than_imams_alone(compendium_page, compendium_server):  # noqa: F811
+    """About the compendium's content: the issue's example, "imams OR theologians" gave fewer results than
+    "imams", and the page suggested "imams org theologians"."""
+    page, server = compendium_page, compendium_server
+    counts = {}
+    for query in ("imams", "theologians", "imams OR theologians"):
+        page.goto(f"{server}/search.html?q={quote(query)}")
+        done(page)
+        counts[query] = status_count(page)
+    assert counts["imams OR theologians"] >= max(counts["imams"], counts["theologians"]) > 0, counts
+    expect(page.locator(".kb-search-suggestion")).to_be_hidden()
+    assert counts["imams OR theologians"] == len(cli_ids("imams OR theologians", {}))
+
+
+def test_filter_files_load_only_when_a_facet_is_opened(page, server, loaded, kb_root, tmp_path):  # noqa: F811
+    """Pagefind's filter files are the heaviest part of the index: the page and a query of words fetch
+    none, and opening a facet fetches its file, whose counts are the command line's."""
+    filters: list[str] = []
+    page.on("requestfinished", lambda request: "/pagefind/filter/" in request.url and filters.append(request.url))
+    word = a_word_of(loaded.kb)
+    page.goto(f"{server}/search.html?q={word}")
+    done(page)
+    page.wait_for_load_state("networkidle")
+    assert not filters, f"filter files fetched on page load: {filters}"
+    open_facet(page, "country")
+    page.wait_for_load_state("networkidle")
+    assert len(filters) == 1, f"opening the country facet fetches its filter file (and only it): {filters}"
+    proc = run_cli("search", word, "--json", root=content_copy_of(kb_root, tmp_path))
+    expected = json.loads(proc.stdout)["facets"]["country"]
+    shown = page.locator("details[data-facet=country] .kb-facet-option:not([hidden]) input").evaluate_all(
+        "boxes => Object.fromEntries(boxes.map(b => [b.value, +b.nextElementSibling.querySelector('.kb-count').textContent]))")
+    assert shown == {country: n for country, n in expected.items() if n}
+
+
+@pytest.mark.parametrize("query", ['"unclosed phrase', "colour:red", "AND OR"])
+def test_a_query_the_language_cannot_read_is_said_so_as_on_the_command_line(page, server, kb_root, tmp_path, query):  # noqa: F811
+    proc = run_cli("search", query, root=content_copy_of(kb_root, tmp_path))
+    assert proc.returncode == 2, "the command line refuses it"
+    page.goto(f"{server}/search.html?q={quote(query)}")
+    done(page)
+    expect(page.locator(".kb-search-status")).to_contain_text("This query cannot be read")
+    assert page.locator(".kb-search-result").count() == 0

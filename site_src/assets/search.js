@@ -1,39 +1,163 @@
 // The search page (search.html) and the Quotes page: Pagefind's index of every practice, country,
-// example, fact, quote, footnote, organization and lesson, with facets, "did you mean" and the
-// whole state in the address (search.html?q=…&kind=quote&country=kosovo, each facet repeatable).
+// example, fact, quote, footnote, organization and lesson, with the command line's query language
+// (search/grammar.json), facets fetched when opened, "did you mean" and the whole state in the address
+// (search.html?q=…&kind=quote&country=kosovo, each facet repeatable).
 (function () {
   const FACETS = ["kind", "country", "practice", "speaker"];
-  const FIELDS = { kind: "kind", country: "country", practice: "practice", speaker: "speaker", org: "org",
-                   organization: "org", footnote: "footnote", countries: "country", practices: "practice" };
+  const FACET_NAMES = { kind: "Kind", country: "Country", practice: "Key practice", speaker: "Speaker" };
+  const LABELLED = ["kind", "country", "practice"];  // their values come with search/labels.json
   const PAGE = 20;
   const EXCERPT = 30;  // words
   // Pagefind's weight of a record's length (0 to 1, its default 0.75): records are one passage, figure or
   // footnote each, and a short one is not the better answer for being short (tuned on the judged queries).
   const RANKING = { pageLength: 0.3 };
+  const NOTHING = "\u0000none";  // a filter value no record has: a field that names nothing finds nothing
 
   function normal(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  // "speaker:soltonbekova kind:quote children" -> {fields: {speaker: ["soltonbekova"], kind: ["quote"]}, text: "children"}
-  function parseQuery(query) {
-    const fields = {};
-    const text = query.replace(/(?<![\w"])([A-Za-z_]+):("[^"]*"|\S+)/g, (whole, name, value) => {
-      const field = FIELDS[name.toLowerCase()];
-      if (!field) return whole;
-      (fields[field] = fields[field] || []).push(value.replace(/^"|"$/g, ""));
-      return " ";
-    });
-    return { fields, text: text.replace(/\s+/g, " ").trim() };
+  // The query language, read with the command line's grammar (knowledge_base/query.py, written into the
+  // site as search/grammar.json): the same tokens, precedence and tree as query.parse. NOT (or a leading
+  // "-") binds tightest, then AND, then OR, then the space between terms.
+  function tokens(text, grammar) {
+    const out = [];
+    const ops = new Set(Object.values(grammar.operators));
+    for (const m of text.matchAll(new RegExp(grammar.token, "g"))) {
+      const g = m.groups;
+      if (g.quote !== undefined) throw new Error('unbalanced double quote in the query: close the "phrase"');
+      if (g.open !== undefined) out.push(["open"]);
+      else if (g.close !== undefined) out.push(["close"]);
+      else if (g.phrase !== undefined) out.push(["phrase", g.phrase]);
+      else if (g.neg !== undefined) out.push(["neg"]);
+      else if (g.field !== undefined) {
+        const name = grammar.fields[g.field.toLowerCase()];
+        if (!name) throw new Error(`unknown field '${g.field}'`);
+        if (g.fphrase === undefined && g.fword === undefined) throw new Error(`field '${g.field}' has no value`);
+        out.push(["field", { type: "field", field: name, value: g.fphrase ?? g.fword, phrase: g.fphrase !== undefined }]);
+      } else if (g.word !== undefined) out.push([ops.has(g.word) ? "op" : "word", g.word]);
+    }
+    return out;
   }
 
-  // A field typed in the box picks the filter values it names: ids exactly, names by any of their words.
-  function valuesFor(field, typed, allValues) {
+  function parseQuery(text, grammar) {
+    if (!text.trim()) throw new Error("the query is empty");
+    const stream = tokens(text, grammar);
+    let depth = 0;
+    for (const [kind] of stream) {
+      depth += kind === "open" ? 1 : kind === "close" ? -1 : 0;
+      if (depth < 0) break;
+    }
+    if (depth) throw new Error("unbalanced parentheses in the query");
+    const { and: AND, or: OR, not: NOT } = grammar.operators;
+    let at = 0;
+    const peek = () => stream[at] || [null];
+    const isOp = (op) => peek()[0] === "op" && peek()[1] === op;
+    const termFollows = () => ["open", "phrase", "field", "word", "neg"].includes(peek()[0]) || isOp(NOT);
+    const join = (type, items) => {
+      items = items.filter(Boolean);
+      if (!items.length) return null;
+      if (items.length === 1) return items[0];
+      return { type, children: items.flatMap((i) => (i.type === type ? i.children : [i])) };
+    };
+    function sequence() {
+      const items = [];
+      while (at < stream.length && peek()[0] !== "close") {
+        if (peek()[0] === "op" && peek()[1] !== NOT) { at++; continue; }  // a dangling AND / OR: ignored
+        items.push(either());
+      }
+      return join("and", items);
+    }
+    function either() {
+      const items = [both()];
+      while (isOp(OR)) { at++; if (termFollows()) items.push(both()); }
+      return join("or", items);
+    }
+    function both() {
+      const items = [unary()];
+      while (isOp(AND)) { at++; if (termFollows()) items.push(unary()); }
+      return join("and", items);
+    }
+    function unary() {
+      let negations = 0;
+      while (peek()[0] === "neg" || isOp(NOT)) { negations++; at++; }
+      const child = primary();
+      if (!child) return null;
+      return negations % 2 ? { type: "not", child } : child;  // NOT NOT x is x
+    }
+    function primary() {
+      const [kind, value] = peek();
+      if (kind === null || kind === "close" || kind === "op") return null;
+      at++;
+      if (kind === "open") { const inner = sequence(); at++; return inner; }
+      if (kind === "phrase") return { type: "phrase", text: value };
+      if (kind === "field") return value;
+      return { type: "word", text: value };
+    }
+    const tree = sequence();
+    if (!tree) throw new Error("the query has operators but no words");
+    return tree;
+  }
+
+  // The words of a tree a reader typed (not its fields, phrases or operators): "did you mean" corrects them.
+  function wordsOf(node) {
+    if (!node) return [];
+    if (node.type === "word") return [node.text];
+    if (node.type === "not") return wordsOf(node.child);
+    return (node.children || []).flatMap(wordsOf);
+  }
+
+  // A field typed in the box picks the filter values it names: ids exactly, names by any of their words
+  // (speaker:koller), a quoted value by its words in a row (speaker:"sofia koller").
+  function valuesFor(typed, values) {
     const wanted = normal(typed);
-    const values = Object.keys(allValues[field] || {});
     const exact = values.filter((v) => normal(v) === wanted);
     if (exact.length) return exact;
     return values.filter((v) => normal(v).split(/[^a-z0-9]+/).includes(wanted) || normal(v).includes(wanted));
+  }
+
+  // How the page answers a query's tree with Pagefind, which has no OR, NOT or fields of its own: the
+  // words and fields of an AND make one Pagefind search (a field is a filter), each phrase an exact
+  // search of its own whose results the AND keeps in common; an OR is the union of its parts' results
+  // (each record once, at its best score); a NOT takes out the records its part finds.
+  // Returns Map(Pagefind id -> {result, score}), and counts the Pagefind searches made in ctx.
+  async function evaluate(node, ctx) {
+    if (node.type === "or") {
+      const merged = new Map();
+      for (const part of await Promise.all(node.children.map((child) => evaluate(child, ctx)))) {
+        for (const [id, hit] of part) if (!merged.has(id) || merged.get(id).score < hit.score) merged.set(id, hit);
+      }
+      return merged;
+    }
+    const words = [], phrases = [], fields = {}, negated = [], groups = [];
+    for (const child of node.type === "and" ? node.children : [node]) {
+      if (child.type === "word") words.push(child.text);
+      else if (child.type === "phrase") phrases.push(child.text);
+      else if (child.type === "not") negated.push(child.child);
+      else if (child.type === "field" && ctx.grammar.site[child.field] === "filter") {
+        (fields[child.field] = fields[child.field] || []).push(await ctx.values(child.field, child.value));
+      } else if (child.type === "field") (child.phrase ? phrases : words).push(child.value);  // title:, text:
+      else groups.push(child);
+    }
+    const filters = { ...ctx.filters };
+    for (const [field, sets] of Object.entries(fields)) {
+      // Each value typed must hold: the filter values every one of them names.
+      let values = sets.reduce((a, b) => a.filter((v) => b.includes(v)));
+      if (filters[field]) values = values.filter((v) => filters[field].any.includes(v));  // and a ticked facet
+      filters[field] = { any: values.length ? values : [NOTHING] };
+    }
+    const searches = [];
+    if (words.length || (!phrases.length && !groups.length)) searches.push(ctx.search(words.join(" ") || null, filters));
+    for (const phrase of phrases) searches.push(ctx.search(`"${phrase}"`, filters));
+    const parts = [...await Promise.all(searches), ...await Promise.all(groups.map((g) => evaluate(g, { ...ctx, filters })))];
+    const found = new Map();
+    for (const [id, hit] of parts[0]) {
+      if (parts.every((part) => part.has(id))) found.set(id, { result: hit.result, score: parts.reduce((sum, part) => sum + part.get(id).score, 0) });
+    }
+    for (const out of await Promise.all(negated.map((child) => evaluate(child, { ...ctx, filters: {} })))) {
+      for (const id of out.keys()) found.delete(id);
+    }
+    return found;
   }
 
   function editDistance(a, b) {
@@ -161,21 +285,40 @@
     });
 
     // The index is fetched once the page has painted: its requests would otherwise share the network
-    // with the page's stylesheets and delay the first paint.
+    // with the page's stylesheets and delay the first paint. Pagefind's filter files are not fetched
+    // here: a facet's when it is opened, or when a query filters on it (Pagefind then fetches it itself).
     await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    let pagefind, labels, allValues;
+    let pagefind, labels, grammar;
     try {
-      const labelsLoaded = fetch(`${base}search/labels.json`).then((r) => r.json());
+      const json = (path) => fetch(`${base}${path}`).then((r) => r.json());
+      const loaded = Promise.all([json("search/labels.json"), json("search/grammar.json")]);
       pagefind = await import(`${new URL(base + "pagefind/pagefind.js", location.href)}`);
       await pagefind.options({ excerptLength: EXCERPT, ranking: RANKING });
       pagefind.init();
-      [labels, allValues] = await Promise.all([labelsLoaded, pagefind.filters()]);
+      [labels, grammar] = await loaded;
     } catch (error) {
       status.textContent = "The search index could not be loaded: build the site with `python build.py build`.";
       return;
     }
     const state = { q: "", filters: {} };
     let shown = [];
+    const known = {};  // facet or field -> its filter values, fetched once
+    const counted = new Set();  // the facets whose filter file is loaded: Pagefind counts them at each search
+
+    // A field's values: kinds, countries and practices from the labels, the others from their own list
+    // (search/values/speaker.json), fetched the first time a query or a facet needs it.
+    async function valuesOf(field) {
+      if (!known[field]) {
+        known[field] = LABELLED.includes(field) ? Promise.resolve(Object.keys(labels[field] || {}))
+          : fetch(`${base}search/values/${field}.json`).then((r) => (r.ok ? r.json() : []), () => []);
+      }
+      return known[field];
+    }
+
+    async function fieldValues(field, typed) {
+      if (field === "footnote" || field === "id") return [typed];  // numbers and ids: as typed
+      return valuesFor(typed, await valuesOf(field));
+    }
 
     function readAddress() {
       const params = new URLSearchParams(location.search);
@@ -204,56 +347,77 @@
       return (labels[facet] && labels[facet][value]) || value;
     }
 
-    // The facets are built once, in a fixed order (kinds as the index lists them, the others by name),
-    // and each search only updates their counts and hides the options it has no result for: the
-    // checkbox just ticked stays where it is, with the keyboard's focus on it.
+    // Each facet is a closed disclosure until a reader opens it (or the address ticks one of its values):
+    // opening it fetches its filter file and builds its options, in a fixed order (kinds as the index
+    // lists them, the others by name). Each search then only updates their counts and hides the options
+    // it has no result for: the checkbox just ticked stays where it is, with the keyboard's focus on it.
     const options = {};  // facet -> [{value, row, box, count}]
     const groups = {};
     const kindOrder = Object.keys(labels.kind || {});
     const sortable = (name) => name.replace(/^the\s+/i, "");  // "The Netherlands" among the N
+    let lastCounts = null;
     for (const facet of FACETS) {
-      const values = Object.keys(allValues[facet] || {});
-      if (!values.length) continue;
-      values.sort(facet === "kind" ? (a, b) => kindOrder.indexOf(a) - kindOrder.indexOf(b)
-        : (a, b) => sortable(label(facet, a)).localeCompare(sortable(label(facet, b)), "en", { numeric: true }));
-      const group = el("fieldset", { class: "kb-facet" }, el("legend", { text: { kind: "Kind", country: "Country",
-        practice: "Key practice", speaker: "Speaker" }[facet] }));
-      options[facet] = values.map((value) => {
-        const id = `kb-facet-${facet}-${value.replace(/[^A-Za-z0-9]+/g, "-")}`;
-        const box = el("input", { type: "checkbox", id, value, "data-facet": facet });
-        const count = el("span", { class: "kb-count" });
-        box.addEventListener("change", () => {
-          const chosen = new Set(state.filters[facet] || []);
-          box.checked ? chosen.add(value) : chosen.delete(value);
-          if (chosen.size) state.filters[facet] = [...chosen];
-          else delete state.filters[facet];
-          writeAddress(true);
-          run();
-        });
-        const row = el("div", { class: "kb-facet-option" }, box,
-          el("label", { for: id }, el("span", { text: label(facet, value) }), count));
-        row.hidden = true;  // until the first search counts it
-        group.append(row);
-        return { value, row, box, count };
-      });
-      group.hidden = true;
+      const summary = el("summary", { class: "kb-facet-name", id: `kb-facet-${facet}`, text: FACET_NAMES[facet] });
+      const group = el("details", { class: "kb-facet", "data-facet": facet }, summary);
+      group.addEventListener("toggle", () => { if (group.open) openFacet(facet); });
       groups[facet] = group;
       facetsBox.append(group);
     }
 
+    async function buildFacet(facet) {
+      if (!options[facet]) {
+        options[facet] = [];
+        const values = [...await valuesOf(facet)];
+        values.sort(facet === "kind" ? (a, b) => kindOrder.indexOf(a) - kindOrder.indexOf(b)
+          : (a, b) => sortable(label(facet, a)).localeCompare(sortable(label(facet, b)), "en", { numeric: true }));
+        const rows = el("div", { class: "kb-facet-options", role: "group", "aria-labelledby": `kb-facet-${facet}` });
+        options[facet] = values.map((value) => {
+          const id = `kb-facet-${facet}-${value.replace(/[^A-Za-z0-9]+/g, "-")}`;
+          const box = el("input", { type: "checkbox", id, value, "data-facet": facet });
+          const count = el("span", { class: "kb-count" });
+          box.addEventListener("change", () => {
+            const chosen = new Set(state.filters[facet] || []);
+            box.checked ? chosen.add(value) : chosen.delete(value);
+            if (chosen.size) state.filters[facet] = [...chosen];
+            else delete state.filters[facet];
+            writeAddress(true);
+            run();
+          });
+          const row = el("div", { class: "kb-facet-option" }, box,
+            el("label", { for: id }, el("span", { text: label(facet, value) }), count));
+          row.hidden = true;  // until a search counts it
+          rows.append(row);
+          return { value, row, box, count };
+        });
+        groups[facet].append(rows);
+      }
+    }
+
+    async function openFacet(facet) {
+      root.dataset.state = "busy";
+      await buildFacet(facet);
+      if (!counted.has(facet)) {
+        counted.add(facet);
+        await run();  // counted again, with the facet's filter file
+      } else {
+        if (lastCounts) renderFacets(lastCounts);
+        if (!running) root.dataset.state = "done";  // else the search under way says when it is done
+      }
+    }
+
     function renderFacets(counts) {
+      lastCounts = counts;
       let chosen = 0;
       for (const [facet, items] of Object.entries(options)) {
         const picked = state.filters[facet] || [];
-        let visible = 0;
         for (const { value, row, box, count } of items) {
           const n = (counts[facet] || {})[value] || 0;
           box.checked = picked.includes(value);
           row.hidden = !(n > 0 || box.checked);
           count.textContent = ` ${n}`;
-          visible += !row.hidden;
         }
-        groups[facet].hidden = !visible;
+      }
+      for (const [facet, picked] of Object.entries(state.filters)) {
         chosen += picked.filter((v) => !(facet === "kind" && v === preset)).length;
       }
       toggle.querySelector(".kb-search-filters-count").textContent = chosen ? ` (${chosen} chosen)` : "";
@@ -289,50 +453,111 @@
       root.dataset.state = "done";
     }
 
-    async function didYouMean(parsed) {
-      if (!parsed.text) return null;
-      // A word the knowledge base does not have (Pagefind may still find near words).
-      const words = parsed.text.replace(/"/g, "").split(/\s+/);
+    // "Did you mean": the query with each word the knowledge base lacks replaced by its nearest word (its
+    // operators, fields and phrases as typed).
+    async function didYouMean(tree) {
+      const words = [...new Set(wordsOf(tree))];
       const fixed = await Promise.all(words.map((w) => nearest(w, base)));
       if (!fixed.some(Boolean)) return null;
-      const better = words.map((w, i) => fixed[i] || w).join(" ");
-      const rest = state.q.replace(parsed.text, "").trim();
-      return (better + " " + rest).trim();
+      let better = state.q;
+      words.forEach((word, i) => {
+        if (!fixed[i]) return;
+        const escaped = word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        better = better.replace(new RegExp(`(^|[\\s(-])${escaped}(?=$|[\\s)])`, "g"), `$1${fixed[i]}`);
+      });
+      return better === state.q ? null : better;
     }
 
-    let latest = 0;
+    // One Pagefind search, its results as Map(id -> {result, score}). The facets opened have their
+    // filter files loaded ({none: []} filters nothing out, and makes Pagefind fetch and count them).
+    function searcher(ctx) {
+      return async (term, filters) => {
+        const wanted = { ...filters };
+        for (const facet of counted) if (!wanted[facet]) wanted[facet] = { none: [] };
+        if (term === null && !Object.keys(wanted).length) wanted.kind = { none: [] };  // every record
+        const response = await pagefind.search(term, { filters: wanted });
+        ctx.responses.push(response);
+        return new Map(response.results.map((result) => [result.id, { result, score: result.score }]));
+      };
+    }
+
+    // The facets' counts: Pagefind's own when one search answered the query, else counted from the
+    // records found (their filters), for the facets a reader opened.
+    async function countsOf(ctx, results) {
+      if (ctx.responses.length === 1) return ctx.responses[0].filters;
+      const counts = {};
+      if (!counted.size) return counts;
+      for (const data of await Promise.all(results.map((r) => r.data()))) {
+        for (const facet of counted) {
+          for (const value of data.filters[facet] || []) {
+            counts[facet] = counts[facet] || {};
+            counts[facet][value] = (counts[facet][value] || 0) + 1;
+          }
+        }
+      }
+      return counts;
+    }
+
+    let latest = 0, running = 0;
     async function run() {
+      running++;
+      try {
+        await answer();
+      } finally {
+        running--;
+      }
+    }
+
+    async function answer() {
       const mine = ++latest;  // a newer search (another tick, another query) wins over this one
       root.dataset.state = "busy";
-      const parsed = parseQuery(state.q);
       const filters = {};
       for (const [facet, values] of Object.entries(state.filters)) filters[facet] = { any: values };
-      for (const [field, typed] of Object.entries(parsed.fields)) {
-        const values = typed.flatMap((t) => valuesFor(field, t, allValues));
-        filters[field] = { any: values.length ? values : ["\u0000none"] };
+      let tree = null;
+      if (state.q) {
+        try {
+          tree = parseQuery(state.q, grammar);
+        } catch (error) {
+          list.replaceChildren();
+          shown = [];
+          suggestion.hidden = true;
+          more.hidden = true;
+          status.textContent = `This query cannot be read: ${error.message}.`;
+          root.dataset.state = "done";
+          return;
+        }
       }
-      const term = parsed.text || null;
-      if (!term && !Object.keys(filters).length) {
+      if (!tree && !Object.keys(filters).length && !counted.size) {
         suggestion.hidden = true;
         list.replaceChildren();
         shown = [];
         status.textContent = "Type words to search; choose a kind, a country, a key practice or a speaker to narrow.";
-        renderFacets(allValues);
         more.hidden = true;
         root.dataset.state = "done";
         return;
       }
+      const ctx = { grammar, filters, values: fieldValues, responses: [] };
+      ctx.search = searcher(ctx);
       // "Did you mean" only for a word the knowledge base lacks: Pagefind also matches a word's beginning,
       // so a misspelling may find many results, none with the word typed.
-      const [search, query] = await Promise.all([pagefind.search(term, { filters }), didYouMean(parsed)]);
-      const results = search.results;
+      const [found, query] = await Promise.all([
+        tree ? evaluate(tree, ctx) : ctx.search(null, filters), tree ? didYouMean(tree) : null]);
+      const results = [...found.values()].sort((a, b) => b.score - a.score).map((hit) => hit.result);
       const first = await Promise.all(results.slice(0, PAGE).map((result) => result.data()));  // fetch before clearing
+      const counts = await countsOf(ctx, results);
       if (mine !== latest) return;
       list.replaceChildren();
       shown = [];
+      if (!tree && !Object.keys(filters).length) {
+        status.textContent = "Type words to search; choose a kind, a country, a key practice or a speaker to narrow.";
+        renderFacets(counts);
+        more.hidden = true;
+        root.dataset.state = "done";
+        return;
+      }
       status.textContent = `${results.length} result${results.length === 1 ? "" : "s"}` +
         (state.q ? ` for “${state.q}”` : "");
-      renderFacets(search.filters);
+      renderFacets(counts);
       if (query) {
         const link = el("a", { href: "?" + new URLSearchParams({ q: query }), text: query });
         link.addEventListener("click", (event) => {
@@ -362,6 +587,13 @@
     window.addEventListener("popstate", () => { readAddress(); run(); });
     readAddress();
     writeAddress(false);
+    for (const facet of Object.keys(state.filters)) {
+      if (!(facet === "kind" && preset && state.filters.kind.length === 1 && state.filters.kind[0] === preset)) {
+        counted.add(facet);  // counted by the first search
+        await buildFacet(facet);
+        groups[facet].open = true;
+      }
+    }
     await run();
   }
 
@@ -370,4 +602,5 @@
   if (document.getElementById("kb-search")) setup();
   else document.addEventListener("DOMContentLoaded", setup);
   if (typeof document$ !== "undefined") document$.subscribe(setup);
+  window.kbSearchQuery = { parse: parseQuery, tokens };  // the shared grammar's tests call the parser itself
 })();
