@@ -206,3 +206,26 @@ def tracking(kb: KnowledgeBase, records):
     finally:
         del Record.__getattribute__, KnowledgeBase.__getattribute__
         link.derived_read = None
+
+
+def changed_files(before: dict[str, object], after: dict[str, object]) -> set[str]:
+    """The record files whose stamp differs, added and removed ones included."""
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+def render_tracked(kb: KnowledgeBase, records, previous: PageMap | None = None, changed: set[str] = frozenset(),
+                   **options):
+    """Render every page (no `previous` map), or after `changed` files changed only the pages that
+    depend on them and the pages new to the site; returns the pages and the map, brought up to date."""
+    from .render import render_pages
+
+    only = None
+    if previous is not None:
+        stale = previous.dependents(changed, kb)
+        only = lambda path: path in stale or path not in previous.files  # noqa: E731
+    with tracking(kb, records) as (scope, recorded):
+        pages = render_pages(kb, only=only, page_scope=scope, **options)
+    if previous is not None:
+        previous.update(recorded, set(pages.planned))
+        recorded = previous
+    return pages, recorded

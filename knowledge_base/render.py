@@ -464,14 +464,14 @@ class Pages(dict):
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
                  benchmarks: dict | None = None,
                  repository: Repository | None = None, matrix_columns: int = MATRIX_COLUMNS,
-                 only: set[str] | None = None, page_scope=None) -> Pages:
+                 only=None, page_scope=None) -> Pages:
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index; `benchmarks` the recorded
     results of benchmarks/run.py, shown on the Performance page; `repository` gives each record's
     page its "Edit this record" and "Report an error" links (none without it); `matrix_columns` the
-    countries on each page of the matrix. `only`: render just these pages (after an edit, those that
-    depend on it); `page_scope(path)`: a context each page renders in (dependencies.tracking's).
+    countries on each page of the matrix. `only(path)`: whether to render a page (after an edit, those
+    that depend on it); `page_scope(path)`: a context each page renders in (dependencies.tracking's).
     """
     env = env or _shared_environment()
     pages = Pages()
@@ -481,7 +481,7 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
         # `context`, a function, is worked out as the page renders: what it reads is the page's.
         pages.planned.append(path)
         pages.templates[path] = template
-        if only is not None and path not in only:
+        if only is not None and not only(path):
             return
         with page_scope(path) if page_scope else contextlib.nullcontext():
             pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, repository=repository,
