@@ -16,6 +16,7 @@ Nothing is declared by hand per page: what a page reads is what it depends on.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -44,8 +45,8 @@ def signature(value: object) -> object:
         return (value.page, value.anchor, value.label)
     if isinstance(value, SimpleNamespace):  # a voice: its name and which quotes it gathers
         return tuple((k, signature(v)) for k, v in sorted(vars(value).items()))
-    if isinstance(value, dict):
-        return tuple((k, signature(v)) for k, v in value.items())
+    if isinstance(value, dict):  # a reverse link asked for and empty is no entry (defaultdicts make them)
+        return tuple((k, signature(v)) for k, v in value.items() if not (isinstance(v, list) and not v))
     if isinstance(value, (list, tuple)):
         return tuple(signature(v) for v in value)
     return value
@@ -62,7 +63,8 @@ def answer(kb: KnowledgeBase, query: tuple[str, object]) -> object:
     value = object.__getattribute__(kb, name)
     if key is None or name in LISTED:
         return signature(value)
-    return signature(value.get(key))
+    found = value.get(key)
+    return signature([] if found is None and isinstance(value, defaultdict) else found)
 
 
 class _KeyedView:

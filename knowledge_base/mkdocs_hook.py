@@ -57,7 +57,7 @@ def on_config(config):
     if result.problems:
         raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
     out = root / GENERATED
-    if os.environ.get("KB_SERVING") and "related" in _state:
+    if os.environ.get("KB_SERVING") and "related" in _state and _state.get("served_root") == root:
         # A rebuild while serving, after an edit: re-render the pages at once and keep the
         # Whoosh index, the related quotes and the downloads of the first build; the next
         # `python build.py build` (or a new `serve`) refreshes them.
@@ -66,6 +66,7 @@ def on_config(config):
         folder, _ = ensure_index(result.kb, result.files, root)
         related = related_quotes(folder, result.kb)
         downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS, config.site_url or "")]
+        _state["served_root"] = root
     recorded = REPO_ROOT / "benchmarks" / "recorded.json"
     benchmarks = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
     repository = None
