@@ -137,14 +137,24 @@ class _CompiledTemplates(BytecodeCache):
 
 
 _THEME_CODE = _CompiledTemplates()
+_THEME_LISTS: dict[tuple, list[str]] = {}  # the theme's folders and a filter -> its files (MkDocs lists them every build)
 
 
 def _keep_compiled_theme(config) -> None:
     get_env = config.theme.get_env
+    folders = tuple(config.theme.dirs)
 
     def get_env_compiled():
         env = get_env()
         env.bytecode_cache = _THEME_CODE
+        listed = env.list_templates
+
+        def list_once(extensions=None, filter_func=None):
+            key = (folders, extensions, getattr(filter_func, "__qualname__", None))
+            if key not in _THEME_LISTS:
+                _THEME_LISTS[key] = listed(extensions, filter_func)
+            return _THEME_LISTS[key]
+        env.list_templates = list_once
         return env
     config.theme.get_env = get_env_compiled
 
@@ -263,9 +273,18 @@ def _watch_with_events(server) -> None:
     """MkDocs 1.6 polls the watched folders every half second; the system's file events (inotify)
     tell at once. Kept polling where the system has none, or the server's insides differ."""
     try:
+        from watchdog import events as kinds
         from watchdog.observers import Observer
 
-        events = Observer()
+        class ChangesOnly(Observer):
+            # Not the openings and closings of files that are only read: the rebuild reads every
+            # record, and each read would ask for a rebuild again.
+            def schedule(self, handler, path, *, recursive=False, event_filter=None, **options):
+                changes = [kinds.FileCreatedEvent, kinds.FileDeletedEvent, kinds.FileModifiedEvent, kinds.FileMovedEvent]
+                return super().schedule(handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                        **options)
+
+        events = ChangesOnly()
         watched = dict(server._watched_paths)
         for path, count in watched.items():
             for _ in range(count):
