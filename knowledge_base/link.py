@@ -27,6 +27,15 @@ from .validate import ValidRecord
 
 NoteKey = tuple[str, int]  # (source id, note number)
 
+# Set by dependencies.py while a page renders: an answer taken from a cache below notes what it
+# stands for, since the records it was worked out from were read before the page began.
+derived_read = None
+
+
+def _derived(query: str, key: object) -> None:
+    if derived_read is not None:
+        derived_read(query, key)
+
 
 @dataclass(frozen=True)
 class CitedAt:
@@ -48,12 +57,12 @@ class KnowledgeBase:
     notes: dict[NoteKey, Footnote] = field(default_factory=dict)
     citations: dict[NoteKey, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
     cited_by_source: dict[str, list[CitedAt]] = field(default_factory=lambda: defaultdict(list))
-    _page_titles: dict[str, str] = field(default_factory=dict, repr=False)
+    _page_titles: dict[str, Record] = field(default_factory=dict, repr=False)  # page -> the record it shows
     primary_source: dict[str, str] = field(default_factory=dict)  # page -> id of its record's first source
     paths: dict[str, str] = field(default_factory=dict)  # record id -> its file, relative to the content root
     marker_ids: dict[int, str] = field(default_factory=dict)  # id() of a cites list -> its marker's HTML id
     _voices: list | None = None  # who speaks in the quotes (voices()), found once
-    _voice_of: dict[int, SimpleNamespace] = field(default_factory=dict, repr=False)  # id() of a quote -> its voice
+    _voice_of: dict[str, SimpleNamespace] = field(default_factory=dict, repr=False)  # a quote's id -> its voice
     _ids: dict[str, tuple[int, dict]] = field(default_factory=dict, repr=False)  # _by_id's tables
     _cells: dict[tuple[str, str], list] | None = field(default=None, repr=False)  # matrix_cell's examples
     _org_entities: list | None = field(default=None, repr=False)  # organization_entities(), found once
@@ -93,8 +102,9 @@ class KnowledgeBase:
     def title_of_page(self, page: str) -> str:
         """The title of the record a page shows."""
         if not self._page_titles:  # once: source pages ask for every note's citing pages
-            self._page_titles.update((page_of(r), self.title_of(r)) for r in reversed(self.records()))
-        return self._page_titles.get(page, page)
+            self._page_titles.update((page_of(r), r) for r in reversed(self.records()))
+        record = self._page_titles.get(page)
+        return self.title_of(record) if record is not None else page  # read here: the title is the page's
 
     def records(self) -> list[Record]:
         return [*self.sources.values(), *self.practices, *self.countries,
@@ -109,9 +119,13 @@ class KnowledgeBase:
     def voices(self) -> list[SimpleNamespace]:
         """Who speaks in the quotes, each once however the source spells the name: a person (`speaker`)
         or an institution speaking as such (`organization` only). Variants are kept, to be shown."""
+        _derived("voices", None)
+        return self._found_voices()
+
+    def _found_voices(self) -> list[SimpleNamespace]:
         if self._voices is None:
             self._voices = self._find_voices()
-            self._voice_of = {id(q): voice for voice in self._voices for _, q in voice.quotes}
+            self._voice_of = {q.id: voice for voice in self._voices for _, q in voice.quotes}
         return self._voices
 
     def _find_voices(self) -> list[SimpleNamespace]:
@@ -136,8 +150,9 @@ class KnowledgeBase:
         return sorted(voices, key=lambda v: (not v.person, v.name.split()[-1].lower() if v.person else v.name.lower()))
 
     def voice_of(self, quote: Quote) -> SimpleNamespace | None:
-        self.voices()
-        return self._voice_of.get(id(quote))
+        self._found_voices()
+        _derived("voice", quote.id)
+        return self._voice_of.get(quote.id)
 
     def voice_page(self, voice) -> str:
         return f"speakers/{voice.key}.md"
@@ -181,6 +196,7 @@ class KnowledgeBase:
             for practice, pairs in self.examples_by_practice.items():
                 for c, ex in pairs:
                     self._cells[(practice, c.id)].append(ex)
+        _derived("examples_by_practice", pid)
         examples = list(self._cells.get((pid, cid), []))
         mentioned = any(m.country == cid for m in self.practice(pid).mentions)
         return SimpleNamespace(examples=examples, mentioned=mentioned)

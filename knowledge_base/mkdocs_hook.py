@@ -17,8 +17,10 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from jinja2 import BytecodeCache
+
 # MkDocs loads hooks by file path, not as part of a package: import absolutely.
-from knowledge_base import docs_engine
+from knowledge_base import dependencies, docs_engine
 from knowledge_base.dataset import add_downloads_to_sitemap
 from knowledge_base.export import export_all
 from knowledge_base.history import last_changed
@@ -26,6 +28,7 @@ from knowledge_base.index import ensure_index, index_folder, related_quotes
 from knowledge_base.link import page_of
 from knowledge_base.models import RECORD_KINDS, Lesson
 from knowledge_base.pipeline import REPO_ROOT, TIMINGS, records_by_page
+from knowledge_base.pipeline import file_stamp
 from knowledge_base.pipeline import check_cached as check
 from knowledge_base.render import Repository, build_date, kb_version, render_pages, write_pages
 from knowledge_base.rules import strings_of
@@ -55,7 +58,7 @@ def on_config(config):
     if result.problems:
         raise PluginError("the records have problems:\n" + "\n".join(p.format() for p in result.problems))
     out = root / GENERATED
-    if os.environ.get("KB_SERVING") and "related" in _state:
+    if os.environ.get("KB_SERVING") and "related" in _state and _state.get("served_root") == root:
         # A rebuild while serving, after an edit: re-render the pages at once and keep the
         # Whoosh index, the related quotes and the downloads of the first build; the next
         # `python build.py build` (or a new `serve`) refreshes them.
@@ -64,14 +67,14 @@ def on_config(config):
         folder, _ = ensure_index(result.kb, result.files, root)
         related = related_quotes(folder, result.kb)
         downloads = [p.relative_to(out).as_posix() for p in export_all(result.kb, out / DOWNLOADS, config.site_url or "")]
+        _state["served_root"] = root
     recorded = REPO_ROOT / "benchmarks" / "recorded.json"
     benchmarks = json.loads(recorded.read_text(encoding="utf-8")) if recorded.exists() else None
     repository = None
     if config.extra.get("repository"):
         repository = Repository(config.extra["repository"].rstrip("/"), config.extra.get("repository_branch", "main"),
                                 config.site_url or "", last_changed(root, list(result.kb.paths.values())))
-    pages = render_pages(result.kb, related=related, benchmarks=benchmarks, repository=repository)
-    changed = write_pages(pages, out)
+    pages, changed = _render(result, root, out, related=related, benchmarks=benchmarks, repository=repository)
     # Snippets are not pages: a page that includes one is rebuilt when it changes (on_files).
     _state["changed_snippets"] = {rel.removeprefix(SNIPPETS + "/") for rel in changed if rel.startswith(SNIPPETS + "/")}
     # The theme's edit button of a record's page opens the record's YAML file, not the generated page
@@ -82,19 +85,79 @@ def on_config(config):
                                       for _, value in strings_of(vr.record))
     _state["records_by_page"] = records_by_page(result.records)
     _state.update(kb=result.kb, out=out, related=related, downloads=downloads, edit_urls=edit_urls, repository=repository,
-                  pages=sorted(p for p in pages if not p.startswith(SNIPPETS + "/")) + downloads)
+                  pages=sorted(p for p in pages.planned if not p.startswith(SNIPPETS + "/")) + downloads)
 
+    if os.environ.get("KB_SERVING"):
+        _keep_compiled_theme(config)
     snippets = config.mdx_configs.setdefault("pymdownx.snippets", {})
     snippets["base_path"] = [str(out / SNIPPETS), str(Path(config.docs_dir))]
     if (out / SNIPPETS / "abbreviations.md").exists():
         # Glossary tooltips on every page (Python-Markdown's abbr extension).
         snippets["auto_append"] = ["abbreviations.md"]
-    available = set(pages) | {f.relative_to(config.docs_dir).as_posix() for f in Path(config.docs_dir).rglob("*.md")}
+    available = set(pages.planned) | {f.relative_to(config.docs_dir).as_posix() for f in Path(config.docs_dir).rglob("*.md")}
     config.nav, _state["not_in_nav"] = _expand_nav(config.nav, result.kb, available)
     config.copyright = footer(repository)
     _state["index_folder"] = index_folder(root)
     TIMINGS["pipeline_s"] = time.perf_counter() - started
     return config
+
+
+def _render(result, root: Path, out: Path, **options):
+    """Render the pages and write those that changed. While serving, each page's dependencies are
+    recorded (dependencies.py), and after an edit only the pages that depend on the edited files are
+    rendered again: the others keep their Markdown, so MkDocs' dirty build skips them too."""
+    if not os.environ.get("KB_SERVING"):
+        pages = render_pages(result.kb, **options)
+        return pages, write_pages(pages, out)
+    stamps = {path.relative_to(root).as_posix(): file_stamp(path) for path in result.files}
+    previous = _state.get("page_map") if _state.get("rendered_root") == root else None
+    changed_files = dependencies.changed_files(_state.get("stamps", {}), stamps)
+    pages, _state["page_map"] = dependencies.render_tracked(result.kb, result.records, previous, changed_files,
+                                                            **options)
+    _state.update(stamps=stamps, rendered_root=root)
+    changed = write_pages(pages, out, pages.planned)
+    log.info(f"rendered {len(pages)} of {len(pages.planned)} pages, {len(changed)} changed: "
+             + ", ".join(sorted(changed)[:10]) + (" …" if len(changed) > 10 else ""))
+    _state["rendered"], _state["written"] = set(pages), set(changed)
+    return pages, changed
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates, compiled once per process: each rebuild while serving loads the
+    configuration, and with it a new Jinja environment, again."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_THEME_CODE = _CompiledTemplates()
+_THEME_LISTS: dict[tuple, list[str]] = {}  # the theme's folders and a filter -> its files (MkDocs lists them every build)
+
+
+def _keep_compiled_theme(config) -> None:
+    get_env = config.theme.get_env
+    folders = tuple(config.theme.dirs)
+
+    def get_env_compiled():
+        env = get_env()
+        env.bytecode_cache = _THEME_CODE
+        listed = env.list_templates
+
+        def list_once(extensions=None, filter_func=None):
+            key = (folders, extensions, getattr(filter_func, "__qualname__", None))
+            if key not in _THEME_LISTS:
+                _THEME_LISTS[key] = listed(extensions, filter_func)
+            return _THEME_LISTS[key]
+        env.list_templates = list_once
+        return env
+    config.theme.get_env = get_env_compiled
 
 
 def footer(repository) -> str:
@@ -171,6 +234,24 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def _nav_fingerprint(nav, config) -> tuple:
+    """What every built page shows of the others: the navigation's titles and addresses, and the footer."""
+    def items(entries):
+        return tuple((item.title, getattr(item, "url", None), items(item.children or [])) for item in entries)
+    return items(nav.items), config.copyright
+
+
+def on_nav(nav, config, files):
+    # A dirty rebuild skips a page whose Markdown did not change, but every page shows the navigation:
+    # when it changed (a practice's title, a new country), every page is built again.
+    fingerprint = _nav_fingerprint(nav, config)
+    if os.environ.get("KB_SERVING") and _state.get("nav") not in (None, fingerprint):
+        for file in files.documentation_pages():
+            Path(file.abs_dest_path).unlink(missing_ok=True)
+    _state["nav"] = fingerprint
+    return nav
+
+
 def on_page_markdown(markdown, page, config, files):
     # The theme's edit button: a generated page opens its record's YAML file (or none, for a page of
     # many records); a hand-written page opens itself in site_src/.
@@ -182,11 +263,40 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_serve(server, config, builder):
+    _watch_with_events(server)
     root = content_root()
     for folder in [*RECORD_KINDS, "works"]:
         if (root / folder).is_dir():
             server.watch(str(root / folder))
     return server
+
+
+def _watch_with_events(server) -> None:
+    """MkDocs 1.6 polls the watched folders every half second; the system's file events (inotify)
+    tell at once. Kept polling where the system has none, or the server's insides differ."""
+    try:
+        from watchdog import events as kinds
+        from watchdog.observers import Observer
+
+        class ChangesOnly(Observer):
+            # Not the openings and closings of files that are only read: the rebuild reads every
+            # record, and each read would ask for a rebuild again.
+            def schedule(self, handler, path, *, recursive=False, event_filter=None, **options):
+                changes = [kinds.FileCreatedEvent, kinds.FileDeletedEvent, kinds.FileModifiedEvent, kinds.FileMovedEvent]
+                return super().schedule(handler, path, recursive=recursive, event_filter=event_filter or changes,
+                                        **options)
+
+        events = ChangesOnly()
+        watched = dict(server._watched_paths)
+        for path, count in watched.items():
+            for _ in range(count):
+                server.unwatch(path)
+        server.observer = events
+        for path, count in watched.items():
+            for _ in range(count):
+                server.watch(path)
+    except (AttributeError, ImportError, OSError) as exc:
+        log.info(f"watching by polling ({exc})")
 
 
 # Above this many records a navigation section shows only its index page (which lists them all):

@@ -43,7 +43,7 @@ class Result:
 _per_file: dict[Path, tuple[tuple[int, int], ValidRecord | None, list[Problem]]] = {}
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def file_stamp(path: Path) -> tuple[int, int] | None:
     """When a file last changed, and its size; of a link itself, not what it points to (load refuses links).
     None when it cannot be told: load_file then says why."""
     try:
@@ -54,7 +54,7 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def _load_and_validate(path: Path, root: Path) -> tuple[ValidRecord | None, list[Problem]]:
-    stamp = _stamp(path)
+    stamp = file_stamp(path)
     cached = _per_file.get(path)
     if stamp and cached and cached[0] == stamp:
         return cached[1], cached[2]
@@ -130,7 +130,7 @@ def check_cached(root: Path = REPO_ROOT) -> Result:
     """`check`, reused while no record file changed (a build runs it twice)."""
     root = root.resolve()
     files, _ = discover(root, RECORD_KINDS)
-    stamp = (tuple((str(p), _stamp(p)) for p in [*files, root / work_corrections.CORRECTIONS]),
+    stamp = (tuple((str(p), file_stamp(p)) for p in [*files, root / work_corrections.CORRECTIONS]),
              os.environ.get("KB_SOURCES_DIR"), os.environ.get("KB_REQUIRE_SOURCES"))
     cached = _cache.get(root)
     if cached and cached[0] == stamp:

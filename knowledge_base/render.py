@@ -7,6 +7,7 @@ marked safe, so record text can never inject markup, links or script.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -444,31 +445,40 @@ def matrix_parts(kb: KnowledgeBase, columns: int = MATRIX_COLUMNS) -> list[Simpl
 
 
 class Pages(dict):
-    """{page path relative to the docs root: Markdown}, remembering the template each page came from."""
+    """{page path relative to the docs root: Markdown}, remembering the template each page came from
+    and every page of the site (`planned`), rendered or not."""
 
     def __init__(self):
         super().__init__()
         self.templates: dict[str, str] = {}
+        self.planned: list[str] = []
 
 
 def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environment | None = None,
                  benchmarks: dict | None = None,
-                 repository: Repository | None = None, matrix_columns: int = MATRIX_COLUMNS) -> Pages:
+                 repository: Repository | None = None, matrix_columns: int = MATRIX_COLUMNS,
+                 only=None, page_scope=None) -> Pages:
     """Every generated page: {path relative to the docs root: Markdown}.
 
     `related` maps a practice or country id to related quotes chosen by the index; `benchmarks` the recorded
     results of benchmarks/run.py, shown on the Performance page; `repository` gives each record's
     page its "Edit this record" and "Report an error" links (none without it); `matrix_columns` the
-    countries on each page of the matrix.
+    countries on each page of the matrix. `only(path)`: whether to render a page (after an edit, those
+    that depend on it); `page_scope(path)`: a context each page renders in (dependencies.tracking's).
     """
     env = env or _shared_environment()
     pages = Pages()
     related = related or {}
 
-    def put(path: str, template: str, **context) -> None:
+    def put(path: str, template: str, context=None, **values) -> None:
+        # `context`, a function, is worked out as the page renders: what it reads is the page's.
+        pages.planned.append(path)
         pages.templates[path] = template
-        pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, repository=repository,
-                                                        notes=PageNotes(), **context)
+        if only is not None and not only(path):
+            return
+        with page_scope(path) if page_scope else contextlib.nullcontext():
+            pages[path] = env.get_template(template).render(kb=kb, page=path, related=related, repository=repository,
+                                                            notes=PageNotes(), **values, **(context() if context else {}))
 
     put("practices/index.md", "practices_index.md.j2")
     for practice in kb.practices:
@@ -482,11 +492,12 @@ def render_pages(kb: KnowledgeBase, related: dict | None = None, env: Environmen
     parts = matrix_parts(kb, matrix_columns)
     for part in parts:
         put(part.page, "matrix.md.j2", part=part, parts=parts)
-    put("compare.md", "compare.md.j2", compare=comparison(kb), compare_regional_label=COMPARE_REGIONAL_ROW[1])
+    put("compare.md", "compare.md.j2", lambda: {"compare": comparison(kb)},
+        compare_regional_label=COMPARE_REGIONAL_ROW[1])
     put("timeline.md", "timeline.md.j2")
     put("organizations.md", "organizations.md.j2")
-    put("charts.md", "charts.md.j2", charts=charts.charts(kb), how=charts.HOW, operation_rows=charts.operation_rows(kb),
-        operation_total=charts.operation_total)
+    put("charts.md", "charts.md.j2", lambda: {"charts": charts.charts(kb), "operation_rows": charts.operation_rows(kb)},
+        how=charts.HOW, operation_total=charts.operation_total)
     if kb.glossary:
         put("glossary.md", "glossary.md.j2")
         put("_snippets/abbreviations.md", "snippet_abbreviations.md.j2")
@@ -573,8 +584,9 @@ def chart_files(kb: KnowledgeBase, site_address: str = "") -> dict[str, str]:
     return files
 
 
-def write_pages(pages: dict[str, str], out: Path) -> list[str]:
-    """Write pages that changed (so live reload and mtimes stay quiet); drop stale ones."""
+def write_pages(pages: dict[str, str], out: Path, planned: list[str] | None = None) -> list[str]:
+    """Write pages that changed (so live reload and mtimes stay quiet); drop stale ones, those not in
+    `planned` (default: `pages`; after an edit only the pages rendered again are given)."""
     changed = []
     for rel, text in pages.items():
         target = out / rel
@@ -582,8 +594,9 @@ def write_pages(pages: dict[str, str], out: Path) -> list[str]:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             changed.append(rel)
+    keep = set(pages if planned is None else planned)
     if out.exists():
         for existing in out.rglob("*.md"):
-            if existing.relative_to(out).as_posix() not in pages and "downloads" not in existing.parts:
+            if existing.relative_to(out).as_posix() not in keep and "downloads" not in existing.parts:
                 existing.unlink()
     return changed

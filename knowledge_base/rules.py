@@ -67,35 +67,67 @@ def check_content(valid: list[ValidRecord], kb: KnowledgeBase, dirs: list[Path],
     texts = _source_texts(kb, by_id, dirs, require_sources, report, out)
     protected = [Protected(d.salt, d.sha256, d.length, source.id) for source in kb.sources.values()
                  for d in source.do_not_publish]
+    # A record's findings rest on itself and on the sources (their records and texts): kept while
+    # none of them changed, so that after an edit only the edited record is checked again. The
+    # per-file cache of pipeline.py and _document() hand back the very same objects until a file changes.
+    basis = (*kb.sources.values(), *texts.values())
+    kept: dict[int, tuple] = {}
     for vr in valid:
-        for path, value in strings_of(vr.record):
-            if PLACEHOLDER.search(value):
-                report(vr, path, "a placeholder from `python build.py new` is still here",
-                       "replace the TODO text with the content, or delete the field if it is optional")
-            for found in set(matches(value, protected)):
-                report(vr, path, "identifies an individual returnee (a detail that "
-                       f"sources/{found.source}.yaml protects under do_not_publish)",
-                       "describe the event without the person's name, initials or age")
-            found = identifying(value)
-            if found:
-                report(vr, path, f"{' and '.join(found)}: does it identify an individual returnee?",
-                       "an official or an author may be named as the source names them; a returnee may not: "
-                       "describe the event without the person's name, initials or exact age, and add the detail "
-                       "to do_not_publish with `python build.py protect`", severity="warning")
-        if isinstance(vr.record, Source):
-            _check_notes(vr, texts.get(vr.record.id), report)
-        else:
-            _check_quotes(vr, kb, texts, report)
-            _check_complete(vr, kb, texts, report)
-            _check_aliases(vr, texts, report)
-            check_closing(vr.record, texts, vr.record.based_on[0].source,
-                          lambda path, message, hint, vr=vr: report(vr, path, message, hint))
-            sources = {b.source for b in vr.record.based_on}
-            documents = [texts[source] for source in sorted(sources) if source in texts]
-            # A heading may come from any of the record's sources: judge it only with all their texts at hand.
-            check_own_words(vr.record, documents, lambda path, message, hint, vr=vr: report(vr, path, message, hint),
-                            headings_too=len(documents) == len(sources))
+        cached = _findings.get(id(vr))
+        if cached is None or cached[0] is not vr or len(cached[1]) != len(basis) or \
+                any(a is not b for a, b in zip(cached[1], basis)):
+            found = ContentCheck()
+            _check_record(vr, kb, texts, protected, _reporter(vr, found))
+            cached = (vr, basis, found.problems, found.warnings)
+        kept[id(vr)] = cached
+        out.problems.extend(cached[2])
+        out.warnings.extend(cached[3])
+    _findings.clear()
+    _findings.update(kept)
     return out
+
+
+_findings: dict[int, tuple] = {}  # id(ValidRecord) -> (it, the sources' records and texts, problems, warnings)
+
+
+def _reporter(vr: ValidRecord, out: ContentCheck):
+    def report(path: tuple, message: str, hint: str | None = None, severity: str = "error") -> None:
+        line, col = vr.source_map.locate(path)
+        (out.warnings if severity == "warning" else out.problems).append(Problem(
+            vr.path, line, col, message, record=vr.record.id, field=field_path(path), hint=hint, severity=severity))
+    return report
+
+
+def _check_record(vr: ValidRecord, kb: KnowledgeBase, texts: dict, protected: list, report) -> None:
+    """The content rules of one record."""
+    for path, value in strings_of(vr.record):
+        if PLACEHOLDER.search(value):
+            report(path, "a placeholder from `python build.py new` is still here",
+                   "replace the TODO text with the content, or delete the field if it is optional")
+        for found in set(matches(value, protected)):
+            report(path, "identifies an individual returnee (a detail that "
+                   f"sources/{found.source}.yaml protects under do_not_publish)",
+                   "describe the event without the person's name, initials or age")
+        found = identifying(value)
+        if found:
+            report(path, f"{' and '.join(found)}: does it identify an individual returnee?",
+                   "an official or an author may be named as the source names them; a returnee may not: "
+                   "describe the event without the person's name, initials or exact age, and add the detail "
+                   "to do_not_publish with `python build.py protect`", severity="warning")
+    record_report = lambda _vr, path, message, hint=None, severity="error": report(path, message, hint, severity)  # noqa: E731
+    if isinstance(vr.record, Source):
+        _check_notes(vr, texts.get(vr.record.id), record_report)
+    else:
+        _check_quotes(vr, kb, texts, record_report)
+        _check_complete(vr, kb, texts, record_report)
+        _check_aliases(vr, texts, record_report)
+        check_closing(vr.record, texts, vr.record.based_on[0].source,
+                      lambda path, message, hint: report(path, message, hint))
+        sources = {b.source for b in vr.record.based_on}
+        documents = [texts[source] for source in sorted(sources) if source in texts]
+        # A heading may come from any of the record's sources: judge it only with all their texts at hand.
+        check_own_words(vr.record, documents, lambda path, message, hint: report(path, message, hint),
+                        headings_too=len(documents) == len(sources))
 
 
 def _source_texts(kb, by_id, dirs, require, report, out) -> dict[str, SourceDocument]:

@@ -108,6 +108,19 @@ def read_page(html: str) -> Page:
     return reader.page
 
 
+_read: dict[Path, tuple[tuple[int, int], Page]] = {}
+
+
+def _read_file(path: Path) -> Page:
+    """A built page, read again only when it changed (after an edit, `serve` rebuilds a few pages)."""
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _read.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _read[path] = (stamp, read_page(path.read_text(encoding="utf-8")))
+    return cached[1]
+
+
 @dataclass(frozen=True, order=True)
 class SiteProblem:
     page: str  # the built page, relative to the site, e.g. countries/belgium.html
@@ -133,8 +146,7 @@ def check_site(site: Path, code_pages: set[str] = frozenset(), start: str = "ind
     `base` is the path the site is published at, which absolute links start with (the 404 page's);
     `record_text` is every text of the records: what looks like an artefact but is a record's own words
     (a quote that writes "&amp;") is shown as written, not leaked."""
-    pages = {p.relative_to(site).as_posix(): read_page(p.read_text(encoding="utf-8"))
-             for p in sorted(site.rglob("*.html"))}
+    pages = {p.relative_to(site).as_posix(): _read_file(p) for p in sorted(site.rglob("*.html"))}
     problems: list[SiteProblem] = []
     ids = {name: set(page.ids) for name, page in pages.items()}
     edges: dict[str, set[str]] = {}
