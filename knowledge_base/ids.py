@@ -31,12 +31,18 @@ MAX_LENGTH = 80  # as long as an editor's id may be (models.Slug)
 
 
 def derived(prefix: str, text: str, words: int) -> str:
-    """`prefix` and the text's first words, within MAX_LENGTH; a text with no letter a-z (another script)
-    by a digest of it."""
-    made = f"{prefix}-{slug(text, words) or hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
-    while len(made) > MAX_LENGTH and made.count("-") > prefix.count("-") + 1:
-        made = made.rsplit("-", 1)[0]
-    return made[:MAX_LENGTH].rstrip("-")
+    """`prefix` and the text's first words; a text with no letter a-z (another script) by a digest of it.
+    An id longer than MAX_LENGTH keeps the words that fit and a digest of the whole, so that two long
+    texts that differ only near their end still get ids of their own."""
+    made = f"{prefix}-{slug(text, words) or _digest(text)}"
+    if len(made) <= MAX_LENGTH:
+        return made
+    short = made[:MAX_LENGTH - 9].rsplit("-", 1)[0]
+    return f"{short}-{_digest(made)}"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
 def key_element_id(practice_id: str, text: str) -> str:
