@@ -97,7 +97,9 @@ def check(root: Path = REPO_ROOT, sources: list[str] | None = None, require_sour
     problems.extend(link_problems)
     kb.work_corrections, found, kb.work_corrections_map = work_corrections.load(root)
     problems.extend(found)
-    if kb.work_corrections:  # reading the works is the only way to tell that each correction applies
+    # Reading the works is the only way to tell that each correction applies; not while a source is
+    # unreadable (its own problem says it all, and every correction of its notes would fail with it).
+    if kb.work_corrections and "sources" not in unreadable:
         works(kb, problems)
     content = check_content(valid, kb, sources_dirs(sources), require_sources)
     problems.extend(content.problems)

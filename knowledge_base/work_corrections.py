@@ -33,7 +33,8 @@ class WorkCorrection(Record):
     same_as: FootnoteRef | None = Field(default=None,
                                         description="The footnote whose (first) work this is too: the two are merged.")
     type: Literal["report", "book", "chapter", "article-journal", "article-magazine", "article-newspaper", "webpage",
-                  "interview", "speech", "legislation", "document"] | None = None
+                  "interview", "speech", "legislation", "document"] | None = Field(
+        default=None, description="The kind of work (a CSL type), where the footnotes show it: an interview, a speech...")
     title: str | None = Field(default=None, description="The title, as the footnote prints it.")
     author: list[Name] | None = Field(default=None, description="The authors, as the footnote prints them; [] for none.")
     container: str | None = Field(default=None, description="The outlet (journal, newspaper, site), as printed.")
@@ -41,7 +42,7 @@ class WorkCorrection(Record):
 
 
 class Corrections(Record):
-    corrections: list[WorkCorrection] = Field(default_factory=list)
+    corrections: list[WorkCorrection] = Field(default_factory=list, description="One entry per work read wrong.")
 
 
 def load(root: Path) -> tuple[list[WorkCorrection], list[Problem], object]:

@@ -69,10 +69,10 @@ def test_the_walk_through_adds_an_example_a_quote_and_a_footnote(content_copy, t
     assert f'id="{quote_id}"' in germany and "Families called the hotline every week." in germany
     sources = (content_copy / "site" / "sources" / "compendium.html").read_text(encoding="utf-8")
     footnote_block = sources[sources.index('id="fn-999"'):][:3000]
-    # Back-links lead to the exact place: the quote's marker and the example's (both first in their lists).
-    assert '../countries/germany.html#ref-germany-quotes-0"' in footnote_block
-    assert '../countries/germany.html#ref-germany-examples-0"' in footnote_block
-    assert 'id="ref-germany-quotes-0"' in germany and 'id="ref-germany-examples-0"' in germany
+    # Back-links lead to the exact place: the quote's marker and the example's (named by their ids).
+    assert f'../countries/germany.html#ref-{quote_id}"' in footnote_block
+    assert f'../countries/germany.html#ref-{example_id}"' in footnote_block
+    assert f'id="ref-{quote_id}"' in germany and f'id="ref-{example_id}"' in germany
 
 
 def test_the_guide_shows_a_real_validate_error():

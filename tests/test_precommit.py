@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import CONTENT_FOLDERS, ROOT
 
-CODE = ["build.py", "pyproject.toml", ".pre-commit-config.yaml", "knowledge_base", "site_src"]
+CODE = ["build.py", "pyproject.toml", ".pre-commit-config.yaml", "CHANGELOG.md", "knowledge_base", "site_src"]
 
 
 def test_the_validate_hook_runs_from_a_fresh_clone(tmp_path):
