@@ -289,7 +289,16 @@ class _BySurname:
 
 def works(kb: KnowledgeBase, problems: list | None = None) -> list[Work]:
     """Every work the sources' notes cite, each once, with the notes that cite it, mended by the editors'
-    corrections (works/corrections.yaml; what cannot be applied goes to `problems`)."""
+    corrections (works/corrections.yaml; what cannot be applied goes to `problems`). Read once per
+    knowledge base: validate reads them to check the corrections, the exports to write them."""
+    if kb._works is None:
+        kb._works = _read_works(kb)
+    if problems is not None:
+        problems += kb._works[1]
+    return kb._works[0]
+
+
+def _read_works(kb: KnowledgeBase) -> tuple[list[Work], list]:
     found: list[Work] = []
     same_name = _BySurname(found)
     by_note: dict[tuple[str, int], list[Work]] = {}
@@ -331,8 +340,6 @@ def works(kb: KnowledgeBase, problems: list | None = None) -> list[Work]:
             if part not in target[0].texts:
                 target[0].texts.append(part)
     unapplied = work_corrections.apply(kb.work_corrections, found, by_note, kb.work_corrections_map)
-    if problems is not None:
-        problems += unapplied
     taken: set[str] = set()
     for work in found:
         work.cited_by.sort()
@@ -341,7 +348,7 @@ def works(kb: KnowledgeBase, problems: list | None = None) -> list[Work]:
                               *_words(work.title)[:4]]), 12) or f"work-{work.cited_by[0][1]}"
         work.id = next(c for c in [base, *(f"{base}-{n}" for n in range(2, 1000))] if c not in taken)
         taken.add(work.id)
-    return found
+    return found, unapplied
 
 
 def cited_in(work: Work, kb: KnowledgeBase) -> str:

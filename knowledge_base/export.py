@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 from . import release
 from .dataset import DESCRIPTION, TITLE
-from .citations import Work, cited_in, works
+from .citations import cited_in, works
 from .link import KnowledgeBase
 from .models import Country, Glossary, Introduction, Lesson, Practice, Source
 from .render import chart_files
@@ -50,10 +50,10 @@ class KnowledgeBaseExport(BaseModel):
     glossary: Glossary | None = Field(description="The abbreviations the sources use.")
 
 
-def table_rows(kb: KnowledgeBase, cited: list[Work] | None = None, address: str = "") -> dict[str, list[dict]]:
+def table_rows(kb: KnowledgeBase, address: str = "") -> dict[str, list[dict]]:
     """Every table's rows as {column: value}; a list column holds a Python list, a permalink is absolute
     (from `address`, the published site's), a date's year and month are numbers."""
-    cited = works(kb) if cited is None else cited
+    cited = works(kb)
     data = {}
     for table in TABLES:
         given = [c for c in table.columns if not c.year_of]
@@ -178,7 +178,7 @@ def _date_fields(parts: list[int] | None) -> list[tuple[str, object]]:
     return [("year", parts and parts[0]), ("month", parts and len(parts) > 1 and parts[1])]
 
 
-def bibtex(kb: KnowledgeBase, cited: list[Work] | None = None) -> str:
+def bibtex(kb: KnowledgeBase) -> str:
     entries = []
     for x in kb.sources.values():
         entries.append(_bibtex_entry(x.id, x.type, x.title, [n.model_dump(exclude_none=True) for n in x.author],
@@ -186,14 +186,14 @@ def bibtex(kb: KnowledgeBase, cited: list[Work] | None = None) -> str:
             ("address", x.publisher_place and _bibtex_escape(x.publisher_place)),
             *_date_fields([int(p) for p in x.issued.split("-")] if x.issued else None), ("url", x.url), ("doi", x.doi),
             ("language", x.language), ("note", x.licence and f"Licence: {_bibtex_escape(x.licence)}")]))
-    for w in works(kb) if cited is None else cited:
+    for w in works(kb):
         entries.append(_bibtex_entry(w.id, w.type, w.title, w.author, w.container or w.publisher, [
             ("address", w.publisher_place and _bibtex_escape(w.publisher_place)), *_date_fields(w.issued),
             ("url", w.url), ("note", _bibtex_escape(cited_in(w, kb)))]))
     return "\n\n".join(entries) + "\n"
 
 
-def csl_json(kb: KnowledgeBase, cited: list[Work] | None = None) -> list[dict]:
+def csl_json(kb: KnowledgeBase) -> list[dict]:
     items = []
     for source in kb.sources.values():
         item = {"id": source.id, "type": source.type, "title": source.title, "title-short": source.short_title,
@@ -204,7 +204,7 @@ def csl_json(kb: KnowledgeBase, cited: list[Work] | None = None) -> list[dict]:
         if source.issued:
             item["issued"] = {"date-parts": [[int(part) for part in source.issued.split("-")]]}
         items.append(item)
-    for w in works(kb) if cited is None else cited:
+    for w in works(kb):
         item = {"id": w.id, "type": w.type, "title": w.title, "author": w.author, "interviewer": w.interviewer,
                 "container-title": w.container, "publisher": w.publisher, "publisher-place": w.publisher_place,
                 "URL": w.url, "note": cited_in(w, kb) + ". " + " | ".join(w.texts),
@@ -302,14 +302,13 @@ def export_all(kb: KnowledgeBase, out: Path, site_address: str | None = None) ->
                                    countries=kb.countries, introduction=kb.introduction, lessons=kb.lessons,
                                    glossary=kb.glossary)
     (out / "kb.json").write_text(document.model_dump_json(indent=1, exclude=UNPUBLISHED) + "\n", encoding="utf-8")
-    cited = works(kb)  # once for the tables and both bibliographies: the exports' dearest step
-    data = table_rows(kb, cited, address)
+    data = table_rows(kb, address)
     written = [out / "kb.json", *write_csv(out, data)]
     write_sqlite(out / "kb.sqlite", data)
     for name, content in (("datapackage.json", datapackage(data)), ("metadata.json", datasette_metadata()),
-                          ("sources.csl.json", csl_json(kb, cited))):
+                          ("sources.csl.json", csl_json(kb))):
         (out / name).write_text(json.dumps(content, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    (out / "sources.bib").write_text(bibtex(kb, cited), encoding="utf-8")
+    (out / "sources.bib").write_text(bibtex(kb), encoding="utf-8")
     (out / "charts").mkdir(exist_ok=True)
     for name, text in chart_files(kb, address).items():
         (out / "charts" / name).write_text(text, encoding="utf-8")

@@ -4,7 +4,7 @@ organizations, mentions, challenges and key elements.
 An item's id is the one its editor gives it (`id:`), or else derived from its content: its record,
 its kind, and the first words of its text ("kazakhstan-figure-kazakh-citizens-repatriated-from-syria").
 Never from its place in a list, so that reordering a list changes no id, no address on the site and
-no row key in the downloads. Two items that would get the same id are reported by validate, which
+no row key in the downloads. Two items that would get the same id are reported by validate (link), which
 asks the editor to give one of them an `id:`.
 """
 
@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from typing import Iterator
 
+from .aliases import fold
 from .models import Country, Introduction, Practice, Record
 
 # How many words of its text an id takes: enough to tell the items of one record apart, and no more.
 WORDS = {"passage": 6, "figure": 10, "organization": 8, "challenge": 8, "element": 8}
+# The parts of each kind of record that hold passages.
+PASSAGE_PARTS = {Practice: ("description",), Country: ("context", "approach"),
+                 Introduction: ("context", "practices_overview", "lessons_overview")}
 
 
 def slug(text: str, words: int = 8) -> str:
     """'Ní Aoláin, Special Rapporteur' -> 'ni-aolain-special-rapporteur' (diacritics folded)."""
-    folded = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    return "-".join(re.findall(r"[a-z0-9]+", folded.lower())[:words])
+    return "-".join(re.findall(r"[a-z0-9]+", fold(text))[:words])
 
 
 MAX_LENGTH = 80  # as long as an editor's id may be (models.Slug)
@@ -51,9 +53,7 @@ def key_element_id(practice_id: str, text: str) -> str:
 
 def children(record: Record) -> Iterator[tuple[tuple, object, str]]:
     """Every item of a record whose id is explicit or derived: (its path in the record, the item, its derived id)."""
-    parts = {Practice: ("description",), Country: ("context", "approach"),
-             Introduction: ("context", "practices_overview", "lessons_overview")}.get(type(record), ())
-    for part in parts:
+    for part in PASSAGE_PARTS.get(type(record), ()):
         for i, passage in enumerate(getattr(record, part)):
             yield (part, i), passage, derived(f"{record.id}-{part.replace('_', '-')}", passage.text, WORDS["passage"])
     for i, figure in enumerate(getattr(record, "figures", None) or []):
@@ -75,20 +75,12 @@ def assign(record: Record) -> None:
             item.id = default
 
 
-def clashes(record: Record) -> Iterator[tuple[tuple, str, tuple]]:
-    """Items of one record that would share an id: (the later item's path, the id, the first one's path).
-    Key elements, which are plain text, clash when two derive the same id."""
+def key_element_clashes(practice: Practice) -> Iterator[tuple[tuple, str, tuple]]:
+    """Key elements (plain text, with no `id:` to give) whose ids are one: (the later one's path, the id, the
+    first one's path). Other items' clashes are duplicate ids, which link reports with every other."""
     first: dict[str, tuple] = {}
-    for path, item, default in children(record):
-        given = item.id or default
+    for i, text in enumerate(practice.key_elements):
+        given = key_element_id(practice.id, text)
         if given in first:
-            yield path, given, first[given]
-        else:
-            first[given] = path
-    if isinstance(record, Practice):
-        elements: dict[str, tuple] = {}
-        for i, text in enumerate(record.key_elements):
-            given = key_element_id(record.id, text)
-            if given in elements:
-                yield ("key_elements", i), given, elements[given]
-            elements.setdefault(given, ("key_elements", i))
+            yield ("key_elements", i), given, first[given]
+        first.setdefault(given, ("key_elements", i))

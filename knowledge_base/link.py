@@ -69,6 +69,7 @@ class KnowledgeBase:
     _org_entity_of: dict[int, SimpleNamespace] = field(default_factory=dict, repr=False)
     work_corrections: list = field(default_factory=list)  # works/corrections.yaml (work_corrections.py)
     work_corrections_map: object = field(default=None, repr=False)  # its source map, for line numbers
+    _works: tuple | None = field(default=None, repr=False)  # citations.works(): (the works, what did not apply)
 
     def marker_id(self, cites: list) -> str:
         return self.marker_ids[id(cites)]
@@ -322,10 +323,9 @@ def link(valid: list[ValidRecord], unreadable: dict[str, set[str]] | None = None
                        "ids must be unique across the whole knowledge base")
             else:
                 first_seen[value] = f"{vr.path}:{vr.source_map.locate(path)[0]}"
-        for path, value, first in ids.clashes(vr.record):
-            if path[0] == "key_elements":
-                report(vr, path, f"key element {value!r} is the same as the one at line "
-                       f"{vr.source_map.locate(first)[0]} in its first words", "reword one, or merge the two")
+        for path, value, first in ids.key_element_clashes(vr.record) if isinstance(vr.record, Practice) else ():
+            report(vr, path, f"key element {value!r} is the same as the one at line "
+                   f"{vr.source_map.locate(first)[0]} in its first words", "reword one, or merge the two")
 
     # 2. sources and their notes: each number once per source
     for vr in valid:

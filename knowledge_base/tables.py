@@ -9,11 +9,10 @@ the function that makes its rows from the linked knowledge base and the works it
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from .ids import key_element_id
+from .ids import PASSAGE_PARTS, key_element_id
 from .index import site_url
 from .link import KnowledgeBase, page_of
 from .models import Country, Locator
@@ -94,14 +93,12 @@ def permalink(page: str, anchor: str = "") -> str:
 
 def passages(kb: KnowledgeBase):
     """Every passage, with its record, its part, its place there and its page."""
-    owners = [*((p, "description") for p in kb.practices),
-              *((kb.introduction, part) for part in ("context", "practices_overview", "lessons_overview")
-                if kb.introduction),
-              *((c, part) for c in kb.countries for part in ("context", "approach"))]
+    owners = [*kb.practices, *([kb.introduction] if kb.introduction else []), *kb.countries]
     pages = {"practices_overview": "practices/index.md", "lessons_overview": "lessons.md"}
-    for owner, part in owners:
-        for i, passage in enumerate(getattr(owner, part)):
-            yield owner, part, i, passage, pages.get(part, page_of(owner))
+    for owner in owners:
+        for part in PASSAGE_PARTS[type(owner)]:
+            for i, passage in enumerate(getattr(owner, part)):
+                yield owner, part, i, passage, pages.get(part, page_of(owner))
 
 
 ID = Column("id", "string", "The record's id: stable, used in the site's addresses.")
